@@ -1,0 +1,103 @@
+// Run analysis: turns the stored configs and points of one run into
+// per-scenario frontiers (a scenario is one model at one ISL/OSL), with one
+// curve per config, the Pareto frontier across configs, throughput at
+// iso-interactivity levels, and cost / power figures from a price book.
+// Repetitions of a point are averaged before anything else. This is what
+// `infx frontier`, `infx report` and `infx sweep` print.
+//
+// Thread-safety: pure functions over values (AnalyzeRun reads the store it
+// is given; the store's own rule applies).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "frontier/frontier.h"
+#include "store/results_store.h"
+
+namespace infx::frontier {
+
+// Price and power of one GPU type, from hardware::HardwareCatalog
+// (usd_per_gpu_hour, all_in_power_watts). 0 = unknown.
+struct GpuEconomics {
+  double usd_per_gpu_hour = 0;
+  double all_in_power_watts = 0;
+};
+// Keyed by lower-case hardware name as stored in ConfigRecord::hardware.
+using PriceBook = std::map<std::string, GpuEconomics>;
+
+struct AnalysisOptions {
+  XMetric x = XMetric::kInteractivity;
+  YMetric y = YMetric::kTotal;
+  std::vector<double> iso_levels = {20, 50, 100};
+};
+
+// One config's points (repetitions averaged), sorted by concurrency.
+struct ConfigCurve {
+  std::string config_key;
+  std::string hardware;
+  int num_gpus = 1;
+  std::vector<CurvePoint> measured;
+  // From details["predicted_points"] (see store::ConfigRecord); may be empty.
+  std::vector<CurvePoint> predicted;
+};
+
+// Cost and power of one frontier point, from its config's hardware.
+struct PointEconomics {
+  std::optional<double> usd_per_million_tokens;  // of the y-metric tokens
+  std::optional<double> tok_s_per_mw;
+};
+
+struct IsoRow {
+  double x = 0;
+  std::optional<double> y;
+  std::string config_key;  // frontier point nearest in x (who wins there)
+  PointEconomics economics;
+};
+
+struct ScenarioFrontier {
+  std::string model;  // details["model"], or "" when configs do not say
+  int isl = 0;
+  int osl = 0;
+  std::vector<ConfigCurve> curves;
+  std::vector<CurvePoint> frontier;       // Pareto points, x ascending
+  std::vector<PointEconomics> economics;  // aligned with `frontier`
+  MonotoneCurve curve;                    // fitted through `frontier`
+  std::vector<IsoRow> iso;                // one per AnalysisOptions level
+  // "llama-3.1-8b isl=1024 osl=1024" (model omitted when empty).
+  std::string Label() const;
+};
+
+struct RunAnalysis {
+  int64_t run_id = 0;
+  AnalysisOptions options;
+  std::vector<ScenarioFrontier> scenarios;  // sorted by model, isl, osl
+};
+
+// Pure core: configs and points of one run (points of unknown configs are
+// kept with num_gpus 1 and no hardware). Points with failed requests only
+// (completed == 0) are ignored.
+RunAnalysis AnalyzePoints(int64_t run_id,
+                          const std::vector<store::ConfigRecord>& configs,
+                          const std::vector<store::PointRecord>& points,
+                          const AnalysisOptions& options,
+                          const PriceBook& prices);
+
+// Reads the run from the store and calls AnalyzePoints. NotFound for an
+// unknown run id.
+Result<RunAnalysis> AnalyzeRun(store::ResultsStore& store, int64_t run_id,
+                               const AnalysisOptions& options,
+                               const PriceBook& prices);
+
+// The frontier of a single config within a scenario (its own Pareto set),
+// for comparing two configs. NotFound when the scenario has no such config.
+Result<ScenarioFrontier> ConfigOnlyScenario(const ScenarioFrontier& scenario,
+                                            const std::string& config_key,
+                                            const AnalysisOptions& options,
+                                            const PriceBook& prices);
+
+}  // namespace infx::frontier

@@ -1,0 +1,45 @@
+// Output formats of a run analysis: aligned text tables for people, CSV and
+// JSON for machines (schema in docs/frontier.md), and an SVG chart with one
+// curve per config and the frontier drawn over them.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "frontier/analysis.h"
+#include "frontier/frontier.h"
+
+namespace infx::frontier {
+
+// Per scenario: the frontier points (x, y, config, concurrency, $/Mtok,
+// tok/s/MW) and the iso-level table. Ends with a newline.
+std::string FormatFrontierTable(const RunAnalysis& analysis);
+// One row per frontier point, plus one row per iso level (kind column
+// "frontier" | "iso"); header line first.
+std::string FrontierCsv(const RunAnalysis& analysis);
+nlohmann::json FrontierJson(const RunAnalysis& analysis);
+
+// A vs B at matched x: ratios at each level, overlap and area between.
+std::string FormatComparisonTable(const FrontierComparison& comparison,
+                                  const std::string& label_a,
+                                  const std::string& label_b);
+nlohmann::json ComparisonJson(const FrontierComparison& comparison,
+                              const std::string& label_a,
+                              const std::string& label_b);
+
+struct ChartOptions {
+  int width_px = 820;
+  int height_px = 520;
+  std::string title;           // "" = scenario label
+  bool show_predicted = true;  // draw planner predictions as hollow markers
+};
+// A standalone <svg> document (no external resources): axes with ticks,
+// each config's measured points joined by a line, the frontier as a thick
+// monotone curve, iso levels as dashed verticals.
+std::string RenderSvgChart(const ScenarioFrontier& scenario,
+                           const AnalysisOptions& options,
+                           const ChartOptions& chart);
+
+}  // namespace infx::frontier
