@@ -1,0 +1,76 @@
+// HttpClient: streaming HTTP/1.1 client for OpenAI-compatible servers on
+// Boost.Asio/Beast C++20 coroutines. One connection per in-flight stream,
+// reused with keep-alive; TCP_NODELAY; TLS (OpenSSL) for https; a per-request
+// deadline covering connect, send and the whole stream. The hot path only
+// timestamps (steady_clock) into the caller's preallocated RequestRecord;
+// every failure ends as an ErrorKind in the record, never an exception.
+//
+// Thread-safety: an HttpClient and all its streams run on ONE thread (the
+// thread running its io_context). Cancel() may be called from that thread
+// only; to cancel from elsewhere, post it to the io_context.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "client/url.h"
+#include "metrics/request_record.h"
+
+namespace infx::client {
+
+// Current steady_clock time in nanoseconds (the clock of every record).
+inline int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+struct ClientOptions {
+  Url base;                   // where to connect; path prefixes targets
+  std::string authorization;  // full header value ("Bearer ..."), or ""
+  double connect_timeout_s = 10;
+  double request_timeout_s = 600;  // whole request, incl. a stalled stream
+  bool capture_text = false;       // keep generated text in records
+  size_t read_buffer_bytes = 16384;
+};
+
+// One request ready to send: the target (path) and JSON body.
+struct PreparedRequest {
+  std::string target;  // e.g. "/v1/completions"
+  std::string body;    // JSON
+};
+
+// "Bearer $VAR" if environment variable `env_var` is set and non-empty,
+// else "". The key is never logged or stored in results.
+std::string AuthorizationFromEnv(const std::string& env_var);
+
+class HttpClient {
+ public:
+  HttpClient(boost::asio::io_context& io, ClientOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends `request` with X-Request-Id = record->x_request_id and streams the
+  // SSE response into *record (send_ns, first_token_ns, chunk_ns, usage,
+  // end_ns, error). Never throws; completes when the request ends.
+  boost::asio::awaitable<void> Stream(const PreparedRequest& request,
+                                      metrics::RequestRecord* record);
+
+  // Closes every open connection; in-flight streams end as kCancelled.
+  void Cancel();
+  bool cancelled() const;
+  // Connections opened so far (reuse makes this < requests).
+  int64_t connections_opened() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace infx::client
