@@ -1,0 +1,168 @@
+// Sweep matrix: what `infx sweep` measures. A matrix is a list of serving
+// configs (model x hardware x engine x precision x parallelism), a list of
+// workloads (ISL/OSL pairs with a range ratio), concurrency levels, the
+// number of repetitions, optional eval requests and the target that serves
+// the requests. ParseMatrix reads the YAML schema of docs/matrix.md and
+// ExpandPoints turns it into the ordered list of points a sweep runs; the
+// InferenceX importer (sweep/inferencex.h) builds the same structure.
+//
+// Thread-safety: plain value types and pure functions.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace infx::sweep {
+
+// One worker pool of a disaggregated deployment (prefill or decode), as in
+// InferenceX's `prefill:` / `decode:` blocks.
+struct WorkerPool {
+  int num_workers = 1;
+  int tp = 1;
+  int pp = 1;
+  int ep = 1;
+  bool dp_attention = false;
+  int gpus() const { return num_workers * tp * pp; }
+};
+
+// One serving configuration. `model` is a catalog name or a config.json path
+// (model::LoadModel); `hardware` a hardware::HardwareCatalog name.
+struct ServingConfig {
+  std::string model;
+  std::string hardware = "h200";
+  std::string engine = "vllm";  // vllm | sglang | trtllm | llama.cpp | ...
+  std::string precision = "bf16";
+  std::string kv_precision;  // "" = same as precision
+  int tp = 1;
+  int pp = 1;
+  int ep = 1;
+  bool dp_attention = false;
+  // Disaggregated prefill/decode workers; both set or neither.
+  std::optional<WorkerPool> prefill;
+  std::optional<WorkerPool> decode;
+  // Provenance and settings infx records but does not act on (e.g. the
+  // InferenceX image, spec-decoding), keyed by their source field name.
+  std::map<std::string, std::string> metadata;
+
+  bool disaggregated() const { return prefill.has_value(); }
+  // GPUs the config occupies: tp x pp, or the sum over worker pools.
+  int gpus() const;
+  // "tp2", "tp8-ep8-dpa", "p1x4-d2x8" (disaggregated).
+  std::string ParallelismLabel() const;
+  // Stable key, unique per distinct config:
+  // "llama-3.1-8b/h200/vllm/bf16/tp2" (+ "/kv-fp8", "/spec-mtp" when set).
+  std::string Key() const;
+};
+
+struct Workload {
+  int64_t isl = 1024;        // input tokens
+  int64_t osl = 1024;        // output tokens
+  double range_ratio = 1.0;  // vLLM benchmark_serving --random-range-ratio
+  // "1k1k"-style label: "1024/1024".
+  std::string Label() const;
+};
+
+// How many prompts a point sends: concurrency x per_concurrency, clamped to
+// [min, max] (max 0 = no upper bound). InferenceX uses conc x 10.
+struct PromptCount {
+  int per_concurrency = 10;
+  int min = 1;
+  int max = 0;
+  int For(int concurrency) const;
+};
+
+enum class TargetKind { kEmulator, kUrl, kLaunch };
+
+struct EmulatorTargetSpec {
+  double time_scale = 1.0;  // 1.0 = real model time (always for reports)
+  double noise = 0;         // relative step-time noise
+  int64_t max_num_seqs = 256;
+  int64_t max_batched_tokens = 8192;
+  double kv_cache_fraction = 0;  // <= 0: calibration default
+};
+
+struct LaunchSpec {
+  // Command template per engine name ("vllm", "sglang", "trtllm",
+  // "llama.cpp", or "default"); placeholders are listed in docs/matrix.md.
+  std::map<std::string, std::string> commands;
+  // Health path probed until it answers 200; "" = /health, then /v1/models.
+  std::string health_path;
+  double startup_timeout_s = 900;
+  double shutdown_grace_s = 15;
+  std::string log_dir = "infx-logs";
+  // Command template printing the engine version; "" = ask GET /version.
+  std::string version_command;
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 = pick a free port per launch
+};
+
+struct TargetSpec {
+  TargetKind kind = TargetKind::kEmulator;
+  std::string url;  // kUrl: base URL of the running server
+  // Model name sent in requests for kUrl/kLaunch; "" = the config's model.
+  std::string served_model_name;
+  EmulatorTargetSpec emulator;
+  LaunchSpec launch;
+};
+
+// Accuracy requests at chosen points (run by the eval module).
+struct EvalSpec {
+  std::string task = "gsm8k";
+  int num_questions = 0;           // 0 = no eval
+  std::vector<int> concurrencies;  // empty = the highest of each config
+};
+
+// One measurement: indices into Matrix::configs / workloads.
+struct Point {
+  int config_index = 0;
+  int workload_index = 0;
+  int concurrency = 1;
+  int repetition = 0;
+  int num_prompts = 10;
+};
+
+struct Matrix {
+  std::string name;
+  uint64_t seed = 0;
+  std::vector<ServingConfig> configs;
+  std::vector<Workload> workloads;
+  // Default concurrency levels; a config block may override them.
+  std::vector<int> concurrencies;
+  // Per-config override (same index as configs); empty vector = default.
+  std::vector<std::vector<int>> config_concurrencies;
+  int repetitions = 1;
+  PromptCount prompts;
+  int warmup_requests = 0;
+  double point_timeout_s = 0;  // 0 = none; passed to the load generator
+  std::string endpoint = "/v1/completions";
+  TargetSpec target;
+  EvalSpec eval;
+  // Fields read but not honoured, one line each ("spec-decoding: mtp in
+  // dsr1-fp8-h200-sglang-mtp (not emulated)"). Never dropped silently.
+  std::vector<std::string> unhonoured;
+  // Points supplied directly (InferenceX import); when non-empty,
+  // ExpandPoints returns them instead of the cartesian product.
+  std::vector<Point> explicit_points;
+};
+
+// Parses a matrix document (schema: docs/matrix.md). `source` names the
+// input in errors. Unknown keys are errors naming them.
+Result<Matrix> ParseMatrix(const YAML::Node& root, const std::string& source);
+Result<Matrix> LoadMatrixFile(const std::string& path);
+
+// Concurrency levels start, 2 x start, ... up to end, including end even
+// when the doubling overshoots it (InferenceX's _concurrency_range).
+std::vector<int> DoublingRange(int start, int end);
+
+// The points of a matrix in run order: config-major, then workload,
+// concurrency (ascending), repetition.
+std::vector<Point> ExpandPoints(const Matrix& matrix);
+
+}  // namespace infx::sweep

@@ -1,0 +1,127 @@
+#include "sweep/matrix.h"
+
+#include <gtest/gtest.h>
+
+namespace infx::sweep {
+namespace {
+
+Result<Matrix> Parse(const std::string& text) {
+  return ParseMatrix(YAML::Load(text), "m.yaml");
+}
+
+TEST(DoublingRangeTest, IncludesEndAfterOvershoot) {
+  EXPECT_EQ(DoublingRange(4, 64), (std::vector<int>{4, 8, 16, 32, 64}));
+  EXPECT_EQ(DoublingRange(4, 48), (std::vector<int>{4, 8, 16, 32, 48}));
+  EXPECT_EQ(DoublingRange(1, 1), (std::vector<int>{1}));
+  EXPECT_TRUE(DoublingRange(8, 4).empty());
+}
+
+TEST(MatrixTest, CartesianProductOfParallelismLists) {
+  auto m = Parse(R"(
+name: t
+seed: 7
+configs:
+  - model: llama-3.1-8b
+    tp: [1, 2]
+    precision: [bf16, fp8]
+  - model: llama-3.1-70b
+    tp: 8
+    concurrency: [64, 8]
+workloads:
+  - {isl: 128, osl: 64}
+  - {isl: 256, osl: 32, range_ratio: 0.5}
+concurrency: {start: 1, end: 4}
+repetitions: 2
+prompts: {per_concurrency: 5, min: 4, max: 12}
+)");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->name, "t");
+  EXPECT_EQ(m->seed, 7u);
+  ASSERT_EQ(m->configs.size(), 5u);
+  EXPECT_EQ(m->configs[0].Key(), "llama-3.1-8b/h200/vllm/bf16/tp1");
+  EXPECT_EQ(m->configs[1].Key(), "llama-3.1-8b/h200/vllm/bf16/tp2");
+  EXPECT_EQ(m->configs[2].Key(), "llama-3.1-8b/h200/vllm/fp8/tp1");
+  EXPECT_EQ(m->configs[3].Key(), "llama-3.1-8b/h200/vllm/fp8/tp2");
+  EXPECT_EQ(m->configs[4].gpus(), 8);
+  EXPECT_EQ(m->concurrencies, (std::vector<int>{1, 2, 4}));
+
+  auto points = ExpandPoints(*m);
+  // 4 configs x 2 workloads x 3 conc x 2 reps + 1 x 2 x 2 x 2.
+  EXPECT_EQ(points.size(), 4u * 2 * 3 * 2 + 1u * 2 * 2 * 2);
+  EXPECT_EQ(points[0].concurrency, 1);
+  EXPECT_EQ(points[0].num_prompts, 5);
+  EXPECT_EQ(points[1].repetition, 1);
+  const Point& last = points.back();
+  EXPECT_EQ(last.config_index, 4);
+  EXPECT_EQ(last.concurrency, 64);
+  EXPECT_EQ(last.num_prompts, 12);  // clamped to max
+}
+
+TEST(MatrixTest, DisaggregatedWorkers) {
+  auto m = Parse(R"(
+configs:
+  - model: deepseek-r1
+    hardware: b200
+    disaggregated:
+      - prefill: {num_workers: 1, tp: 4, ep: 4, dp_attention: true}
+        decode: {num_workers: 2, tp: 8, ep: 8}
+workloads: [{isl: 8192, osl: 1024}]
+)");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_EQ(m->configs.size(), 1u);
+  const ServingConfig& c = m->configs[0];
+  EXPECT_TRUE(c.disaggregated());
+  EXPECT_EQ(c.gpus(), 4 + 16);
+  EXPECT_EQ(c.ParallelismLabel(), "p1x4ep4dpa-d2x8ep8");
+}
+
+TEST(MatrixTest, TargetLaunch) {
+  auto m = Parse(R"(
+target:
+  type: launch
+  launch:
+    commands: {vllm: "vllm serve {model} --port {port}"}
+    startup_timeout_s: 5
+configs: [{model: m}]
+workloads: [{isl: 1, osl: 1}]
+)");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->target.kind, TargetKind::kLaunch);
+  EXPECT_EQ(m->target.launch.commands.at("vllm"),
+            "vllm serve {model} --port {port}");
+  EXPECT_DOUBLE_EQ(m->target.launch.startup_timeout_s, 5);
+}
+
+TEST(MatrixTest, ErrorsNameTheField) {
+  auto unknown =
+      Parse("configs: [{model: m, tpp: 2}]\nworkloads: [{isl: 1, osl: 1}]");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("configs[0]: unknown field 'tpp'"),
+            std::string::npos)
+      << unknown.status().message();
+
+  auto bad_tp = Parse(
+      "configs: [{model: m, tp: [1, two]}]\nworkloads: [{isl: 1, osl: 1}]");
+  ASSERT_FALSE(bad_tp.ok());
+  EXPECT_NE(bad_tp.status().message().find("'tp'"), std::string::npos);
+  EXPECT_NE(bad_tp.status().message().find("two"), std::string::npos);
+
+  auto no_workloads = Parse("configs: [{model: m}]");
+  ASSERT_FALSE(no_workloads.ok());
+  EXPECT_NE(no_workloads.status().message().find("workloads"),
+            std::string::npos);
+
+  auto bad_target = Parse(
+      "target: {type: url}\nconfigs: [{model: m}]\nworkloads: [{isl: 1, osl: "
+      "1}]");
+  ASSERT_FALSE(bad_target.ok());
+  EXPECT_NE(bad_target.status().message().find("url"), std::string::npos);
+
+  auto bad_conc = Parse(
+      "concurrency: {start: 8, end: 2}\nconfigs: [{model: m}]\nworkloads: "
+      "[{isl: 1, osl: 1}]");
+  ASSERT_FALSE(bad_conc.ok());
+}
+
+}  // namespace
+}  // namespace infx::sweep
