@@ -63,7 +63,7 @@ struct BenchMetrics {
   int64_t completed = 0, failed = 0, cancelled = 0;
   std::map<std::string, int64_t> failures_by_kind;  // ErrorKindName -> count
   int64_t total_input_tokens = 0, total_output_tokens = 0;
-  double request_throughput = 0;      // completed / duration (req/s)
+  double request_throughput = 0;          // completed / duration (req/s)
   std::optional<double> request_goodput;  // good / duration, if SLOs given
   double input_throughput = 0, output_throughput = 0,
          total_token_throughput = 0;  // tok/s
@@ -75,7 +75,7 @@ struct BenchMetrics {
   // median_intvty = 1000 / median_tpot_ms, p99_intvty = 1000 / p99_tpot_ms.
   Stats interactivity;
   Stats client_lag_ms;  // send_ns - scheduled_ns: the client's own lag
-  double max_output_tokens_per_s = 0;  // busiest 1 s bucket (vLLM)
+  double max_output_tokens_per_s = 0;   // busiest 1 s bucket (vLLM)
   int64_t max_concurrent_requests = 0;  // most requests in flight at once
 };
 

@@ -34,12 +34,12 @@ std::string_view ErrorKindName(ErrorKind kind);
 
 struct RequestRecord {
   // --- identity (set before the run) ---
-  int64_t index = -1;          // position in the run, 0-based
-  std::string x_request_id;    // sent as X-Request-Id; joins server traces
-  bool warmup = false;         // warm-up requests are left out of metrics
-  int64_t prompt_len = 0;      // tokens in the prompt as the dataset knows it
-                               // (0 if unknown, e.g. text without tokenizer)
-  int64_t max_tokens = 0;      // requested output tokens
+  int64_t index = -1;        // position in the run, 0-based
+  std::string x_request_id;  // sent as X-Request-Id; joins server traces
+  bool warmup = false;       // warm-up requests are left out of metrics
+  int64_t prompt_len = 0;    // tokens in the prompt as the dataset knows it
+                             // (0 if unknown, e.g. text without tokenizer)
+  int64_t max_tokens = 0;    // requested output tokens
 
   // --- hot path: steady_clock ns; 0 = did not happen ---
   int64_t scheduled_ns = 0;    // when the request was due to be sent; the
@@ -61,7 +61,7 @@ struct RequestRecord {
   std::string finish_reason;             // "length", "stop", ... or empty
   std::string text;                      // generated text, if captured
   ErrorKind error = ErrorKind::kNone;
-  std::string error_message;             // one line, names the cause
+  std::string error_message;  // one line, names the cause
 
   bool ok() const { return error == ErrorKind::kNone && end_ns != 0; }
   // Output tokens: server usage if given, else the sum of chunk tokens.
