@@ -10,13 +10,12 @@
 // only; to cancel from elsewhere, post it to the io_context.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
 
 #include "client/url.h"
 #include "metrics/request_record.h"

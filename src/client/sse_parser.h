@@ -16,8 +16,8 @@
 namespace infx::client {
 
 struct SseEvent {
-  std::string_view data;     // the joined data lines; valid until next Feed
-  int64_t first_byte_ns = 0; // arrival time of the event's first byte
+  std::string_view data;      // the joined data lines; valid until next Feed
+  int64_t first_byte_ns = 0;  // arrival time of the event's first byte
 };
 
 class SseParser {
@@ -42,7 +42,7 @@ class SseParser {
   bool in_event_ = false;       // some line of the current event was seen
   int64_t event_start_ns_ = 0;  // arrival of the current event's first byte
   bool has_data_ = false;
-  std::string data_;            // data lines of the current event
+  std::string data_;                   // data lines of the current event
   std::vector<std::string> out_data_;  // storage behind returned events
   std::vector<SseEvent> out_;
   size_t num_out_ = 0;

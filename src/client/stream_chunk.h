@@ -19,14 +19,14 @@
 namespace infx::client {
 
 struct StreamChunk {
-  bool done = false;          // the payload was "[DONE]"
-  bool has_choices = false;   // a non-empty "choices" (or top-level text)
-  bool has_text = false;      // text/content present and non-empty
-  std::string text;           // unescaped text, only when asked for
-  std::string finish_reason;  // "" when null or absent
+  bool done = false;               // the payload was "[DONE]"
+  bool has_choices = false;        // a non-empty "choices" (or top-level text)
+  bool has_text = false;           // text/content present and non-empty
+  std::string text;                // unescaped text, only when asked for
+  std::string finish_reason;       // "" when null or absent
   int64_t prompt_tokens = -1;      // usage.prompt_tokens (-1 = absent)
   int64_t completion_tokens = -1;  // usage.completion_tokens (-1 = absent)
-  bool is_error = false;      // an {"error": ...} payload
+  bool is_error = false;           // an {"error": ...} payload
   std::string error_message;
 };
 

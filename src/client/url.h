@@ -21,7 +21,9 @@ struct Url {
   // Value of the Host header: "host" or "host:port" when not the default.
   std::string HostHeader() const;
   // path + suffix, e.g. Target("/v1/completions").
-  std::string Target(std::string_view suffix) const { return path + std::string(suffix); }
+  std::string Target(std::string_view suffix) const {
+    return path + std::string(suffix);
+  }
 };
 
 // Parses "http[s]://host[:port][/path]". InvalidArgument names the URL and
