@@ -412,6 +412,9 @@ std::string ServingConfig::ParallelismLabel() const {
 std::string ServingConfig::Key() const {
   std::string key = fmt::format("{}/{}/{}/{}/{}", model, hardware, engine,
                                 precision, ParallelismLabel());
+  if (auto it = metadata.find("inferencex-entry"); it != metadata.end()) {
+    key = it->second + ":" + key;
+  }
   if (!kv_precision.empty() && kv_precision != precision) {
     key += "/kv-" + kv_precision;
   }

@@ -57,7 +57,8 @@ struct ServingConfig {
   // "tp2", "tp8-ep8-dpa", "p1x4-d2x8" (disaggregated).
   std::string ParallelismLabel() const;
   // Stable key, unique per distinct config:
-  // "llama-3.1-8b/h200/vllm/bf16/tp2" (+ "/kv-fp8", "/spec-mtp" when set).
+  // "llama-3.1-8b/h200/vllm/bf16/tp2" (+ "/kv-fp8", "/spec-mtp" when set;
+  // imported configs are prefixed "<inferencex entry>:").
   std::string Key() const;
 };
 
