@@ -94,6 +94,8 @@ struct PointKey {
 
 // Key metric columns (queried and indexed); definitions as in vLLM
 // benchmark_serving.py and InferenceX (interactivity = median 1000/TPOT).
+// Non-finite values (e.g. TTFT of a point whose requests all failed) are
+// stored as NULL and read back as NaN.
 struct PointMetrics {
   double tput_per_gpu_total = 0;        // (input + output) tok/s / num_gpus
   double tput_per_gpu_output = 0;       // output tok/s / num_gpus
@@ -180,6 +182,10 @@ class ResultsStore {
 // "postgres://..." selects PostgreSQL; ":memory:" an in-memory SQLite
 // database; anything else is an SQLite file path ("" means "infx.db").
 Result<std::unique_ptr<ResultsStore>> OpenResultsStore(
+    const std::string& path_or_url);
+// As OpenResultsStore, but a missing SQLite file is NotFound instead of
+// being created: for commands that only read (frontier, report).
+Result<std::unique_ptr<ResultsStore>> OpenExistingResultsStore(
     const std::string& path_or_url);
 
 }  // namespace infx::store

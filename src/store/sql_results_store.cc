@@ -1,0 +1,491 @@
+#include "store/sql_results_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <tuple>
+
+#include "store/schema.h"
+
+namespace infx::store {
+namespace {
+
+struct MetricColumn {
+  const char* name;
+  double PointMetrics::*field;
+};
+
+// Key metric columns of table points, in schema order.
+constexpr MetricColumn kMetricColumns[] = {
+    {"tput_per_gpu_total", &PointMetrics::tput_per_gpu_total},
+    {"tput_per_gpu_output", &PointMetrics::tput_per_gpu_output},
+    {"tput_per_gpu_input", &PointMetrics::tput_per_gpu_input},
+    {"interactivity_tok_s_user", &PointMetrics::interactivity_tok_s_user},
+    {"mean_ttft_ms", &PointMetrics::mean_ttft_ms},
+    {"median_ttft_ms", &PointMetrics::median_ttft_ms},
+    {"p99_ttft_ms", &PointMetrics::p99_ttft_ms},
+    {"mean_tpot_ms", &PointMetrics::mean_tpot_ms},
+    {"median_tpot_ms", &PointMetrics::median_tpot_ms},
+    {"p99_tpot_ms", &PointMetrics::p99_tpot_ms},
+    {"mean_itl_ms", &PointMetrics::mean_itl_ms},
+    {"median_itl_ms", &PointMetrics::median_itl_ms},
+    {"p99_itl_ms", &PointMetrics::p99_itl_ms},
+    {"mean_e2el_ms", &PointMetrics::mean_e2el_ms},
+    {"median_e2el_ms", &PointMetrics::median_e2el_ms},
+    {"p99_e2el_ms", &PointMetrics::p99_e2el_ms},
+    {"request_throughput_rps", &PointMetrics::request_throughput_rps},
+    {"duration_s", &PointMetrics::duration_s},
+};
+constexpr size_t kNumMetricColumns = std::size(kMetricColumns);
+
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<nlohmann::json> LoadJson(const std::optional<std::string>& text,
+                                std::string_view what) {
+  if (!text) return nlohmann::json();
+  auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    return Status::ParseError(fmt::format("stored {} is not valid JSON", what));
+  }
+  return j;
+}
+
+// NaN/inf are stored as NULL and read back as NaN.
+SqlValue MetricValue(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  return v;
+}
+
+Result<double> ReadMetric(const std::optional<std::string>& text,
+                          std::string_view what) {
+  if (!text) return std::nan("");
+  return ParseStoredDouble(text, what);
+}
+
+Status ValidateKey(const PointKey& key) {
+  if (key.config_key.empty()) {
+    return Status::InvalidArgument("point: empty config_key");
+  }
+  if (key.isl < 0 || key.osl < 0 || key.concurrency < 0 || key.repetition < 0) {
+    return Status::InvalidArgument(fmt::format(
+        "point {}: isl, osl, concurrency and repetition must be >= 0",
+        key.config_key));
+  }
+  if (!std::isfinite(key.range_ratio) || !std::isfinite(key.request_rate) ||
+      key.request_rate < 0) {
+    return Status::InvalidArgument(fmt::format(
+        "point {}: range_ratio and request_rate must be finite (rate >= 0)",
+        key.config_key));
+  }
+  return Status::Ok();
+}
+
+std::string PointColumnList() {
+  std::string cols =
+      "run_id, config_id, isl, osl, range_ratio, concurrency, request_rate, "
+      "repetition";
+  for (const auto& c : kMetricColumns) cols += fmt::format(", {}", c.name);
+  return cols + ", completed, failed, metrics_json, recorded_at";
+}
+
+class SqlResultsStore final : public ResultsStore {
+ public:
+  explicit SqlResultsStore(std::unique_ptr<SqlConnection> conn)
+      : conn_(std::move(conn)) {}
+
+  std::string Describe() const override { return conn_->Describe(); }
+
+  Result<int64_t> CreateRun(const NewRun& run) override {
+    const std::string started =
+        run.started_at.empty() ? NowUtcIso8601() : run.started_at;
+    return InTransaction<int64_t>([&]() -> Result<int64_t> {
+      INFX_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("INSERT INTO runs (matrix_text, infx_version, git_sha, "
+                       "host, started_at, finished_at, status) VALUES "
+                       "($1, $2, $3, $4, $5, '', $6) RETURNING run_id",
+                       {run.matrix_text, run.infx_version, run.git_sha,
+                        run.host, started, std::string(kRunRunning)}));
+      return ParseStoredInt(rows.at(0).at(0), "run_id");
+    });
+  }
+
+  Status FinishRun(int64_t run_id, std::string_view status) override {
+    if (status.empty()) {
+      return Status::InvalidArgument("FinishRun: empty status");
+    }
+    auto r = InTransaction<bool>([&]() -> Result<bool> {
+      INFX_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("UPDATE runs SET status = $1, finished_at = $2 "
+                       "WHERE run_id = $3 RETURNING run_id",
+                       {std::string(status), NowUtcIso8601(), run_id}));
+      if (rows.empty()) return UnknownRun(run_id);
+      return true;
+    });
+    return r.status();
+  }
+
+  Result<RunRecord> GetRun(int64_t run_id) override {
+    INFX_ASSIGN_OR_RETURN(auto runs, SelectRuns("WHERE run_id = $1", {run_id}));
+    if (runs.empty()) return UnknownRun(run_id);
+    return runs.front();
+  }
+
+  Result<std::vector<RunRecord>> ListRuns() override {
+    return SelectRuns("ORDER BY run_id DESC", {});
+  }
+
+  Result<RunRecord> LatestRun() override {
+    INFX_ASSIGN_OR_RETURN(auto runs,
+                          SelectRuns("ORDER BY run_id DESC LIMIT 1", {}));
+    if (runs.empty()) {
+      return Status::NotFound(Describe() + ": the store holds no runs yet");
+    }
+    return runs.front();
+  }
+
+  Result<int64_t> UpsertConfig(const ConfigRecord& config) override {
+    if (config.config_key.empty()) {
+      return Status::InvalidArgument("config: empty config_key");
+    }
+    if (config.num_gpus < 1) {
+      return Status::InvalidArgument(
+          fmt::format("config {}: num_gpus must be >= 1, got {}",
+                      config.config_key, config.num_gpus));
+    }
+    return InTransaction<int64_t>([&]() -> Result<int64_t> {
+      INFX_RETURN_IF_ERROR(CheckRunExists(config.run_id));
+      INFX_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query(
+              "INSERT INTO configs (run_id, config_key, hardware, num_gpus, "
+              "details_json) VALUES ($1, $2, $3, $4, $5) "
+              "ON CONFLICT (run_id, config_key) DO UPDATE SET "
+              "hardware = excluded.hardware, num_gpus = excluded.num_gpus, "
+              "details_json = excluded.details_json RETURNING config_id",
+              {config.run_id, config.config_key, config.hardware,
+               static_cast<int64_t>(config.num_gpus),
+               DumpJson(config.details)}));
+      return ParseStoredInt(rows.at(0).at(0), "config_id");
+    });
+  }
+
+  Result<std::vector<ConfigRecord>> ListConfigs(int64_t run_id) override {
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query("SELECT config_id, run_id, config_key, hardware, "
+                     "num_gpus, details_json FROM configs WHERE run_id = $1 "
+                     "ORDER BY config_id",
+                     {run_id}));
+    std::vector<ConfigRecord> out;
+    for (const SqlRow& row : rows) {
+      ConfigRecord c;
+      INFX_ASSIGN_OR_RETURN(c.config_id, ParseStoredInt(row[0], "config_id"));
+      INFX_ASSIGN_OR_RETURN(c.run_id, ParseStoredInt(row[1], "run_id"));
+      c.config_key = row[2].value_or("");
+      c.hardware = row[3].value_or("");
+      INFX_ASSIGN_OR_RETURN(int64_t gpus, ParseStoredInt(row[4], "num_gpus"));
+      c.num_gpus = static_cast<int>(gpus);
+      INFX_ASSIGN_OR_RETURN(c.details, LoadJson(row[5], "config details"));
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Result<bool> InsertPoint(const PointRecord& point) override {
+    INFX_RETURN_IF_ERROR(ValidateKey(point.key));
+    return InTransaction<bool>([&]() -> Result<bool> {
+      INFX_ASSIGN_OR_RETURN(
+          int64_t config_id,
+          FindConfigId(point.key.run_id, point.key.config_key));
+      std::vector<SqlValue> params = KeyParams(point.key, config_id);
+      for (const auto& c : kMetricColumns) {
+        params.push_back(MetricValue(point.metrics.*(c.field)));
+      }
+      params.push_back(point.metrics.completed);
+      params.push_back(point.metrics.failed);
+      params.push_back(DumpJson(point.metrics_json.is_null()
+                                    ? nlohmann::json::object()
+                                    : point.metrics_json));
+      params.push_back(NowUtcIso8601());
+      std::string placeholders;
+      for (size_t i = 1; i <= params.size(); ++i) {
+        placeholders += fmt::format("{}${}", i == 1 ? "" : ", ", i);
+      }
+      INFX_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query(fmt::format("INSERT INTO points ({}) VALUES ({}) ON "
+                                   "CONFLICT DO NOTHING RETURNING point_id",
+                                   PointColumnList(), placeholders),
+                       params));
+      if (rows.empty()) return false;  // same key stored before
+      if (!point.request_summaries.is_null()) {
+        INFX_ASSIGN_OR_RETURN(int64_t point_id,
+                              ParseStoredInt(rows[0][0], "point_id"));
+        INFX_RETURN_IF_ERROR(
+            conn_
+                ->Query("INSERT INTO point_requests (point_id, "
+                        "summaries_json) VALUES ($1, $2)",
+                        {point_id, DumpJson(point.request_summaries)})
+                .status());
+      }
+      return true;
+    });
+  }
+
+  Result<bool> HasPoint(const PointKey& key) override {
+    INFX_RETURN_IF_ERROR(ValidateKey(key));
+    auto config_id = FindConfigId(key.run_id, key.config_key);
+    if (!config_id.ok()) {
+      if (config_id.status().code() == ErrorCode::kNotFound) return false;
+      return config_id.status();
+    }
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query("SELECT 1 FROM points WHERE run_id = $1 AND config_id = "
+                     "$2 AND isl = $3 AND osl = $4 AND range_ratio = $5 AND "
+                     "concurrency = $6 AND request_rate = $7 AND "
+                     "repetition = $8",
+                     KeyParams(key, *config_id)));
+    return !rows.empty();
+  }
+
+  Result<std::vector<PointRecord>> ListPoints(int64_t run_id) override {
+    std::string cols =
+        "p.point_id, c.config_key, p.isl, p.osl, p.range_ratio, "
+        "p.concurrency, p.request_rate, p.repetition";
+    for (const auto& c : kMetricColumns) cols += fmt::format(", p.{}", c.name);
+    cols += ", p.completed, p.failed, p.metrics_json, p.recorded_at";
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query(
+            fmt::format("SELECT {} FROM points p JOIN configs c ON "
+                        "p.config_id = c.config_id WHERE p.run_id = $1",
+                        cols),
+            {run_id}));
+    std::vector<PointRecord> out;
+    out.reserve(rows.size());
+    for (const SqlRow& row : rows) {
+      INFX_ASSIGN_OR_RETURN(PointRecord p, ParsePointRow(row, run_id));
+      out.push_back(std::move(p));
+    }
+    // Sorted here rather than in SQL: text collation differs by database.
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      const auto& x = a.key;
+      const auto& y = b.key;
+      return std::tie(x.config_key, x.isl, x.osl, x.range_ratio, x.concurrency,
+                      x.request_rate, x.repetition) <
+             std::tie(y.config_key, y.isl, y.osl, y.range_ratio, y.concurrency,
+                      y.request_rate, y.repetition);
+    });
+    return out;
+  }
+
+  Result<nlohmann::json> GetRequestSummaries(int64_t point_id) override {
+    INFX_ASSIGN_OR_RETURN(
+        auto rows, conn_->Query("SELECT summaries_json FROM point_requests "
+                                "WHERE point_id = $1",
+                                {point_id}));
+    if (rows.empty()) return nlohmann::json();
+    return LoadJson(rows[0][0], "request summaries");
+  }
+
+  Result<int64_t> InsertEval(const EvalRecord& eval) override {
+    if (eval.task.empty()) return Status::InvalidArgument("eval: empty task");
+    if (!std::isfinite(eval.accuracy) || !std::isfinite(eval.accuracy_stderr)) {
+      return Status::InvalidArgument(
+          fmt::format("eval {} {}: accuracy and stderr must be finite",
+                      eval.config_key, eval.task));
+    }
+    return InTransaction<int64_t>([&]() -> Result<int64_t> {
+      INFX_ASSIGN_OR_RETURN(int64_t config_id,
+                            FindConfigId(eval.run_id, eval.config_key));
+      SqlValue point_id = nullptr;
+      if (eval.point_id) point_id = *eval.point_id;
+      INFX_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query(
+              "INSERT INTO evals (run_id, config_id, point_id, task, "
+              "accuracy, accuracy_stderr, num_questions, outcomes_json, "
+              "recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+              "RETURNING eval_id",
+              {eval.run_id, config_id, point_id, eval.task, eval.accuracy,
+               eval.accuracy_stderr, eval.num_questions,
+               DumpJson(eval.outcomes), NowUtcIso8601()}));
+      return ParseStoredInt(rows.at(0).at(0), "eval_id");
+    });
+  }
+
+  Result<std::vector<EvalRecord>> ListEvals(int64_t run_id) override {
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query("SELECT e.eval_id, c.config_key, e.point_id, e.task, "
+                     "e.accuracy, e.accuracy_stderr, e.num_questions, "
+                     "e.outcomes_json, e.recorded_at FROM evals e JOIN "
+                     "configs c ON e.config_id = c.config_id WHERE "
+                     "e.run_id = $1 ORDER BY e.eval_id",
+                     {run_id}));
+    std::vector<EvalRecord> out;
+    for (const SqlRow& row : rows) {
+      EvalRecord e;
+      e.run_id = run_id;
+      INFX_ASSIGN_OR_RETURN(e.eval_id, ParseStoredInt(row[0], "eval_id"));
+      e.config_key = row[1].value_or("");
+      if (row[2]) {
+        INFX_ASSIGN_OR_RETURN(e.point_id, ParseStoredInt(row[2], "point_id"));
+      }
+      e.task = row[3].value_or("");
+      INFX_ASSIGN_OR_RETURN(e.accuracy, ParseStoredDouble(row[4], "accuracy"));
+      INFX_ASSIGN_OR_RETURN(e.accuracy_stderr,
+                            ParseStoredDouble(row[5], "accuracy_stderr"));
+      INFX_ASSIGN_OR_RETURN(e.num_questions,
+                            ParseStoredInt(row[6], "num_questions"));
+      INFX_ASSIGN_OR_RETURN(e.outcomes, LoadJson(row[7], "eval outcomes"));
+      e.recorded_at = row[8].value_or("");
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+ private:
+  // Runs `body` between Begin and Commit; rolls back on any error.
+  template <typename T, typename F>
+  Result<T> InTransaction(F&& body) {
+    INFX_RETURN_IF_ERROR(conn_->Begin());
+    Result<T> result = body();
+    if (!result.ok()) {
+      conn_->Rollback();
+      return result;
+    }
+    Status committed = conn_->Commit();
+    if (!committed.ok()) {
+      conn_->Rollback();
+      return committed;
+    }
+    return result;
+  }
+
+  Status UnknownRun(int64_t run_id) const {
+    return Status::NotFound(
+        fmt::format("{}: no run with id {}", Describe(), run_id));
+  }
+
+  Status CheckRunExists(int64_t run_id) {
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query("SELECT 1 FROM runs WHERE run_id = $1", {run_id}));
+    return rows.empty() ? UnknownRun(run_id) : Status::Ok();
+  }
+
+  Result<int64_t> FindConfigId(int64_t run_id, const std::string& key) {
+    INFX_ASSIGN_OR_RETURN(
+        auto rows, conn_->Query("SELECT config_id FROM configs WHERE run_id = "
+                                "$1 AND config_key = $2",
+                                {run_id, key}));
+    if (rows.empty()) {
+      return Status::NotFound(
+          fmt::format("{}: run {} has no config '{}' (UpsertConfig it first)",
+                      Describe(), run_id, key));
+    }
+    return ParseStoredInt(rows[0][0], "config_id");
+  }
+
+  static std::vector<SqlValue> KeyParams(const PointKey& key,
+                                         int64_t config_id) {
+    return {key.run_id,
+            config_id,
+            static_cast<int64_t>(key.isl),
+            static_cast<int64_t>(key.osl),
+            key.range_ratio,
+            static_cast<int64_t>(key.concurrency),
+            key.request_rate,
+            static_cast<int64_t>(key.repetition)};
+  }
+
+  static Result<PointRecord> ParsePointRow(const SqlRow& row, int64_t run_id) {
+    PointRecord p;
+    PointKey& k = p.key;
+    k.run_id = run_id;
+    INFX_ASSIGN_OR_RETURN(p.point_id, ParseStoredInt(row[0], "point_id"));
+    k.config_key = row[1].value_or("");
+    INFX_ASSIGN_OR_RETURN(int64_t isl, ParseStoredInt(row[2], "isl"));
+    INFX_ASSIGN_OR_RETURN(int64_t osl, ParseStoredInt(row[3], "osl"));
+    INFX_ASSIGN_OR_RETURN(k.range_ratio,
+                          ParseStoredDouble(row[4], "range_ratio"));
+    INFX_ASSIGN_OR_RETURN(int64_t conc, ParseStoredInt(row[5], "concurrency"));
+    INFX_ASSIGN_OR_RETURN(k.request_rate,
+                          ParseStoredDouble(row[6], "request_rate"));
+    INFX_ASSIGN_OR_RETURN(int64_t rep, ParseStoredInt(row[7], "repetition"));
+    k.isl = static_cast<int>(isl);
+    k.osl = static_cast<int>(osl);
+    k.concurrency = static_cast<int>(conc);
+    k.repetition = static_cast<int>(rep);
+    size_t col = 8;
+    for (const auto& c : kMetricColumns) {
+      INFX_ASSIGN_OR_RETURN(p.metrics.*(c.field),
+                            ReadMetric(row[col++], c.name));
+    }
+    INFX_ASSIGN_OR_RETURN(p.metrics.completed,
+                          ParseStoredInt(row[col++], "completed"));
+    INFX_ASSIGN_OR_RETURN(p.metrics.failed,
+                          ParseStoredInt(row[col++], "failed"));
+    INFX_ASSIGN_OR_RETURN(p.metrics_json,
+                          LoadJson(row[col++], "point metrics"));
+    p.recorded_at = row[col].value_or("");
+    static_assert(kNumMetricColumns == 18);
+    return p;
+  }
+
+  Result<std::vector<RunRecord>> SelectRuns(const std::string& tail,
+                                            const std::vector<SqlValue>& args) {
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query("SELECT run_id, matrix_text, infx_version, git_sha, host, "
+                     "started_at, finished_at, status FROM runs " +
+                         tail,
+                     args));
+    std::vector<RunRecord> out;
+    for (const SqlRow& row : rows) {
+      RunRecord r;
+      INFX_ASSIGN_OR_RETURN(r.run_id, ParseStoredInt(row[0], "run_id"));
+      r.matrix_text = row[1].value_or("");
+      r.infx_version = row[2].value_or("");
+      r.git_sha = row[3].value_or("");
+      r.host = row[4].value_or("");
+      r.started_at = row[5].value_or("");
+      r.finished_at = row[6].value_or("");
+      r.status = row[7].value_or("");
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::unique_ptr<SqlConnection> conn_;
+};
+
+}  // namespace
+
+std::string NowUtcIso8601() {
+  const std::time_t now =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+Result<std::unique_ptr<ResultsStore>> MakeSqlResultsStore(
+    std::unique_ptr<SqlConnection> conn) {
+  INFX_RETURN_IF_ERROR(EnsureSchema(*conn));
+  return std::unique_ptr<ResultsStore>(
+      std::make_unique<SqlResultsStore>(std::move(conn)));
+}
+
+}  // namespace infx::store
