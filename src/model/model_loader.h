@@ -10,10 +10,9 @@
 // Thread-safety: pure functions (the catalog is immutable).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/result.h"
 #include "model/model_spec.h"
@@ -29,9 +28,10 @@ Result<ModelSpec> ParseHfConfig(const nlohmann::json& config,
 Status ApplyHfQuantConfig(const nlohmann::json& quant_config,
                           const std::string& source, ModelSpec& spec);
 
-// `name_or_path`: a path to config.json (a sibling "<stem>.hf_quant_config.json"
-// or "hf_quant_config.json" in the same directory is applied too), a
-// directory containing config.json, or a catalog name (case-insensitive).
+// `name_or_path`: a path to config.json (a sibling
+// "<stem>.hf_quant_config.json" or "hf_quant_config.json" in the same directory
+// is applied too), a directory containing config.json, or a catalog name
+// (case-insensitive).
 Result<ModelSpec> LoadModel(const std::string& name_or_path);
 
 // Names accepted by LoadModel without a file.

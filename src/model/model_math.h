@@ -22,10 +22,10 @@ struct ParamCounts {
   double routed_experts = 0;  // all routed experts, all MoE layers
   double shared_experts = 0;
   double router = 0;
-  double norms = 0;           // layer norms and final norm
-  double mtp = 0;             // multi-token-prediction layers (not in total)
+  double norms = 0;  // layer norms and final norm
+  double mtp = 0;    // multi-token-prediction layers (not in total)
   double total = 0;
-  double active = 0;          // per token: top-k routed + shared + the rest
+  double active = 0;  // per token: top-k routed + shared + the rest
 };
 
 ParamCounts CountParams(const ModelSpec& spec);
@@ -46,6 +46,13 @@ LayerParams CountLayerParams(const ModelSpec& spec, int64_t layer);
 // embeddings, norms and routers stay at BF16 as serving engines keep them.
 double WeightBytes(const ModelSpec& spec, Precision precision);
 
+// Bytes of the checkpoint as shipped: quantized linear layers at the
+// quant config's precision with its block scales (MXFP4 0.5 + 1/32, FP8
+// blocks 1 + 4/block), modules it excludes at BF16; embeddings, lm_head,
+// norms and routers at BF16. Without a quant config: WeightBytes(kBf16).
+// MTP layers and extra_params are not included.
+double CheckpointWeightBytes(const ModelSpec& spec);
+
 // KV-cache elements per token for one layer: GQA 2 x kv_heads x head_dim;
 // MLA kv_lora_rank + qk_rope_head_dim.
 double KvElementsPerTokenLayer(const ModelSpec& spec);
@@ -61,7 +68,12 @@ double KvBytesForSequence(const ModelSpec& spec, Precision kv_precision,
 // FLOPs (multiply-add = 2 FLOPs) per token.
 // Decode: one new token attending to `context_tokens` cached tokens.
 // Prefill: mean per-token FLOPs of a `prompt_tokens` prefill (causal
-// attention). Both split into linear (GEMM) and attention parts.
+// attention; lm_head only for the last token, as engines compute logits).
+// Both split into linear (GEMM) and attention parts. Linear = 2 x active
+// matmul weights (no embedding gather, no norms). Sliding-window layers
+// attend to at most window_tokens; decode counts chunked (Llama-4) layers
+// as min(context, chunk), an upper bound. MLA decode is counted in the
+// absorbed form over the latent (vLLM/SGLang), MLA prefill expanded.
 struct TokenFlops {
   double linear = 0;     // projections, MLPs, active experts, lm_head
   double attention = 0;  // QK^T and PV

@@ -60,21 +60,21 @@ struct LayerSpec {
 };
 
 struct MoeSpec {
-  int64_t num_experts = 0;         // routed experts per MoE layer
-  int64_t experts_per_token = 0;   // top-k
+  int64_t num_experts = 0;        // routed experts per MoE layer
+  int64_t experts_per_token = 0;  // top-k
   int64_t expert_intermediate_size = 0;
   int64_t num_shared_experts = 0;  // always-active experts per MoE layer
   int64_t shared_expert_intermediate_size = 0;  // per shared expert
-  bool expert_bias = false;        // biases in expert MLPs (gpt-oss)
+  bool expert_bias = false;  // biases in expert MLPs (gpt-oss)
 };
 
 // The checkpoint's own quantization (quantization_config in config.json or
 // NVIDIA ModelOpt's hf_quant_config.json).
 struct QuantConfig {
-  std::string method;            // "fp8", "mxfp4", "modelopt", ...
+  std::string method;  // "fp8", "mxfp4", "modelopt", ...
   Precision weight_precision = Precision::kBf16;
   std::optional<Precision> kv_cache_precision;
-  int64_t block_size = 0;        // elements per scale block, 0 if per-tensor
+  int64_t block_size = 0;  // elements per scale block, 0 if per-tensor
   std::vector<std::string> excluded_modules;  // kept in higher precision
 };
 
@@ -83,12 +83,12 @@ struct ModelSpec {
   std::string model_type;    // config.json model_type
   std::string architecture;  // config.json architectures[0]
   int64_t hidden_size = 0;
-  int64_t num_layers = 0;    // decoder layers, not counting MTP layers
+  int64_t num_layers = 0;  // decoder layers, not counting MTP layers
   int64_t vocab_size = 0;
   int64_t dense_intermediate_size = 0;  // MLP width of dense layers
   int64_t max_position_embeddings = 0;
   bool tie_word_embeddings = false;
-  bool mlp_gated = true;     // SwiGLU (3 matrices) vs plain MLP (2)
+  bool mlp_gated = true;  // SwiGLU (3 matrices) vs plain MLP (2)
   AttentionSpec attention;
   std::optional<MoeSpec> moe;
   std::vector<LayerSpec> layers;  // size num_layers
