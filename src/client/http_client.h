@@ -10,12 +10,16 @@
 // only; to cancel from elsewhere, post it to the io_context.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
+// clang-format off
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>  // before asio/awaitable.hpp, which needs std::exchange
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+// clang-format on
 
 #include "client/url.h"
 #include "metrics/request_record.h"
@@ -33,9 +37,10 @@ struct ClientOptions {
   Url base;                   // where to connect; path prefixes targets
   std::string authorization;  // full header value ("Bearer ..."), or ""
   double connect_timeout_s = 10;
-  double request_timeout_s = 600;  // whole request, incl. a stalled stream
-  bool capture_text = false;       // keep generated text in records
-  size_t read_buffer_bytes = 16384;
+  double request_timeout_s = 600;   // whole request, incl. a stalled stream
+  bool capture_text = false;        // keep generated text in records
+  bool verify_tls = true;           // check the server certificate and name
+  size_t read_buffer_bytes = 8192;  // per connection
 };
 
 // One request ready to send: the target (path) and JSON body.

@@ -47,7 +47,10 @@ struct RequestRecord {
                                // omission in open loop)
   int64_t send_ns = 0;         // when the client started writing it
   int64_t first_token_ns = 0;  // first byte of the first token event
-  int64_t end_ns = 0;          // end of stream, or when it failed
+  // vLLM's "latency" end: the last token chunk of a completed stream (or
+  // the stream's end if it carried no token chunk); when it failed for a
+  // failed one.
+  int64_t end_ns = 0;
   // First-byte arrival of every token-carrying SSE event (chunk), in order.
   std::vector<int64_t> chunk_ns;
   // Tokens carried by each chunk when the server says so (cumulative usage
