@@ -1,0 +1,292 @@
+#include "frontier/analysis.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <tuple>
+
+namespace infx::frontier {
+namespace {
+
+using store::ConfigRecord;
+using store::PointMetrics;
+using store::PointRecord;
+
+struct ScenarioKey {
+  std::string model;
+  int isl = 0;
+  int osl = 0;
+  auto operator<=>(const ScenarioKey&) const = default;
+};
+
+// Repetitions of one load level of one config.
+struct LoadKey {
+  std::string config_key;
+  double range_ratio = 0;
+  int concurrency = 0;
+  double request_rate = 0;
+  auto operator<=>(const LoadKey&) const = default;
+};
+
+struct Averaged {
+  PointMetrics sum;
+  int count = 0;
+  int64_t first_point_id = 0;
+};
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string ModelOf(const ConfigRecord* config) {
+  if (config == nullptr) return "";
+  auto it = config->details.find("model");
+  if (it == config->details.end() || !it->is_string()) return "";
+  return it->get<std::string>();
+}
+
+double XOf(const PointMetrics& m, XMetric x) {
+  switch (x) {
+    case XMetric::kInteractivity:
+      return m.interactivity_tok_s_user;
+    case XMetric::kE2el:
+      return m.median_e2el_ms;
+    case XMetric::kTtft:
+      return m.median_ttft_ms;
+  }
+  return 0;
+}
+
+double YOf(const PointMetrics& m, YMetric y) {
+  switch (y) {
+    case YMetric::kTotal:
+      return m.tput_per_gpu_total;
+    case YMetric::kOutput:
+      return m.tput_per_gpu_output;
+    case YMetric::kInput:
+      return m.tput_per_gpu_input;
+  }
+  return 0;
+}
+
+void Accumulate(PointMetrics& sum, const PointMetrics& m) {
+  sum.tput_per_gpu_total += m.tput_per_gpu_total;
+  sum.tput_per_gpu_output += m.tput_per_gpu_output;
+  sum.tput_per_gpu_input += m.tput_per_gpu_input;
+  sum.interactivity_tok_s_user += m.interactivity_tok_s_user;
+  sum.median_e2el_ms += m.median_e2el_ms;
+  sum.median_ttft_ms += m.median_ttft_ms;
+}
+
+// Field names of predicted points, as documented in store::ConfigRecord.
+const char* XField(XMetric x) {
+  switch (x) {
+    case XMetric::kInteractivity:
+      return "interactivity_tok_s_user";
+    case XMetric::kE2el:
+      return "median_e2el_ms";
+    case XMetric::kTtft:
+      return "median_ttft_ms";
+  }
+  return "";
+}
+
+const char* YField(YMetric y) {
+  switch (y) {
+    case YMetric::kTotal:
+      return "tput_per_gpu_total";
+    case YMetric::kOutput:
+      return "tput_per_gpu_output";
+    case YMetric::kInput:
+      return "tput_per_gpu_input";
+  }
+  return "";
+}
+
+std::optional<double> NumberField(const nlohmann::json& j, const char* name) {
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+// Predictions for this scenario: entries without isl/osl apply to all.
+std::vector<CurvePoint> Predicted(const ConfigRecord* config,
+                                  const ScenarioKey& scenario,
+                                  const AnalysisOptions& options) {
+  std::vector<CurvePoint> out;
+  if (config == nullptr) return out;
+  auto it = config->details.find("predicted_points");
+  if (it == config->details.end() || !it->is_array()) return out;
+  for (const auto& p : *it) {
+    if (!p.is_object()) continue;
+    auto isl = NumberField(p, "isl");
+    auto osl = NumberField(p, "osl");
+    if ((isl && *isl != scenario.isl) || (osl && *osl != scenario.osl)) {
+      continue;
+    }
+    auto x = NumberField(p, XField(options.x));
+    auto y = NumberField(p, YField(options.y));
+    if (!x || !y) continue;
+    out.push_back({*x, *y, config->config_key,
+                   NumberField(p, "concurrency").value_or(0), 0});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.concurrency < b.concurrency;
+  });
+  return out;
+}
+
+PointEconomics EconomicsFor(double y, const std::string& hardware,
+                            const PriceBook& prices) {
+  auto it = prices.find(Lower(hardware));
+  if (it == prices.end()) return {};
+  return {CostPerMillionTokensUsd(y, it->second.usd_per_gpu_hour),
+          TokensPerSecondPerMw(y, it->second.all_in_power_watts)};
+}
+
+const ConfigCurve* CurveOf(const ScenarioFrontier& s, const std::string& key) {
+  for (const auto& c : s.curves) {
+    if (c.config_key == key) return &c;
+  }
+  return nullptr;
+}
+
+// Frontier, curve, economics and iso rows from the scenario's curves.
+void FinishScenario(ScenarioFrontier& s, const AnalysisOptions& options,
+                    const PriceBook& prices) {
+  std::vector<CurvePoint> all;
+  for (const auto& c : s.curves) {
+    all.insert(all.end(), c.measured.begin(), c.measured.end());
+  }
+  s.frontier = ParetoFrontier(std::move(all), HigherXIsBetter(options.x));
+  s.curve = MonotoneCurve::Fit(s.frontier);
+  s.economics.clear();
+  for (const auto& p : s.frontier) {
+    const ConfigCurve* c = CurveOf(s, p.config_key);
+    s.economics.push_back(EconomicsFor(p.y, c ? c->hardware : "", prices));
+  }
+  s.iso.clear();
+  for (const IsoValue& v : IsoValues(s.curve, options.iso_levels)) {
+    IsoRow row{v.x, v.y, "", {}};
+    if (v.y && !s.frontier.empty()) {
+      auto nearest =
+          std::min_element(s.frontier.begin(), s.frontier.end(),
+                           [&](const auto& a, const auto& b) {
+                             return std::abs(a.x - v.x) < std::abs(b.x - v.x);
+                           });
+      row.config_key = nearest->config_key;
+      const ConfigCurve* c = CurveOf(s, row.config_key);
+      row.economics = EconomicsFor(*v.y, c ? c->hardware : "", prices);
+    }
+    s.iso.push_back(row);
+  }
+}
+
+}  // namespace
+
+std::string ScenarioFrontier::Label() const {
+  std::string label = fmt::format("isl={} osl={}", isl, osl);
+  return model.empty() ? label : model + " " + label;
+}
+
+RunAnalysis AnalyzePoints(int64_t run_id,
+                          const std::vector<store::ConfigRecord>& configs,
+                          const std::vector<store::PointRecord>& points,
+                          const AnalysisOptions& options,
+                          const PriceBook& prices) {
+  std::map<std::string, const ConfigRecord*> config_by_key;
+  for (const auto& c : configs) config_by_key[c.config_key] = &c;
+  auto find_config = [&](const std::string& key) -> const ConfigRecord* {
+    auto it = config_by_key.find(key);
+    return it == config_by_key.end() ? nullptr : it->second;
+  };
+
+  // Step 1: average repetitions per (scenario, config, load).
+  std::map<ScenarioKey, std::map<LoadKey, Averaged>> grouped;
+  for (const PointRecord& p : points) {
+    if (p.key.run_id != run_id || p.metrics.completed <= 0) continue;
+    ScenarioKey sk{ModelOf(find_config(p.key.config_key)), p.key.isl,
+                   p.key.osl};
+    LoadKey lk{p.key.config_key, p.key.range_ratio, p.key.concurrency,
+               p.key.request_rate};
+    Averaged& avg = grouped[sk][lk];
+    if (avg.count == 0) avg.first_point_id = p.point_id;
+    Accumulate(avg.sum, p.metrics);
+    ++avg.count;
+  }
+
+  // Step 2: one curve per config, then the frontier across configs.
+  RunAnalysis analysis;
+  analysis.run_id = run_id;
+  analysis.options = options;
+  for (const auto& [sk, loads] : grouped) {
+    ScenarioFrontier s;
+    s.model = sk.model;
+    s.isl = sk.isl;
+    s.osl = sk.osl;
+    for (const auto& [lk, avg] : loads) {
+      if (s.curves.empty() || s.curves.back().config_key != lk.config_key) {
+        const ConfigRecord* c = find_config(lk.config_key);
+        s.curves.push_back({lk.config_key,
+                            c ? c->hardware : "",
+                            c ? c->num_gpus : 1,
+                            {},
+                            Predicted(c, sk, options)});
+      }
+      const double n = avg.count;
+      PointMetrics mean;
+      mean.tput_per_gpu_total = avg.sum.tput_per_gpu_total / n;
+      mean.tput_per_gpu_output = avg.sum.tput_per_gpu_output / n;
+      mean.tput_per_gpu_input = avg.sum.tput_per_gpu_input / n;
+      mean.interactivity_tok_s_user = avg.sum.interactivity_tok_s_user / n;
+      mean.median_e2el_ms = avg.sum.median_e2el_ms / n;
+      mean.median_ttft_ms = avg.sum.median_ttft_ms / n;
+      const double load = lk.concurrency > 0 ? lk.concurrency : lk.request_rate;
+      s.curves.back().measured.push_back({XOf(mean, options.x),
+                                          YOf(mean, options.y), lk.config_key,
+                                          load, avg.first_point_id});
+    }
+    for (auto& c : s.curves) {
+      std::stable_sort(c.measured.begin(), c.measured.end(),
+                       [](const auto& a, const auto& b) {
+                         return a.concurrency < b.concurrency;
+                       });
+    }
+    FinishScenario(s, options, prices);
+    analysis.scenarios.push_back(std::move(s));
+  }
+  return analysis;
+}
+
+Result<RunAnalysis> AnalyzeRun(store::ResultsStore& store, int64_t run_id,
+                               const AnalysisOptions& options,
+                               const PriceBook& prices) {
+  INFX_RETURN_IF_ERROR(store.GetRun(run_id).status());
+  INFX_ASSIGN_OR_RETURN(auto configs, store.ListConfigs(run_id));
+  INFX_ASSIGN_OR_RETURN(auto points, store.ListPoints(run_id));
+  return AnalyzePoints(run_id, configs, points, options, prices);
+}
+
+Result<ScenarioFrontier> ConfigOnlyScenario(const ScenarioFrontier& scenario,
+                                            const std::string& config_key,
+                                            const AnalysisOptions& options,
+                                            const PriceBook& prices) {
+  const ConfigCurve* c = CurveOf(scenario, config_key);
+  if (c == nullptr) {
+    return Status::NotFound(fmt::format("no config '{}' in scenario {}",
+                                        config_key, scenario.Label()));
+  }
+  ScenarioFrontier s;
+  s.model = scenario.model;
+  s.isl = scenario.isl;
+  s.osl = scenario.osl;
+  s.curves.push_back(*c);
+  FinishScenario(s, options, prices);
+  return s;
+}
+
+}  // namespace infx::frontier

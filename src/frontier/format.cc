@@ -1,0 +1,219 @@
+#include "frontier/format.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "common/table.h"
+
+namespace infx::frontier {
+namespace {
+
+std::string Cell(const std::optional<double>& v, int decimals) {
+  return v ? FormatFixed(*v, decimals) : "-";
+}
+
+nlohmann::json OptionalJson(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+std::string CsvOptional(const std::optional<double>& v) {
+  return v ? fmt::format("{}", *v) : "";
+}
+
+// Config keys may contain commas or quotes: RFC 4180 quoting.
+std::string CsvText(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string ShortAxis(XMetric x) {
+  switch (x) {
+    case XMetric::kInteractivity:
+      return "tok/s/user";
+    case XMetric::kE2el:
+      return "e2el ms";
+    case XMetric::kTtft:
+      return "ttft ms";
+  }
+  return "x";
+}
+
+}  // namespace
+
+std::string FormatFrontierTable(const RunAnalysis& analysis) {
+  std::ostringstream out;
+  const auto& o = analysis.options;
+  if (analysis.scenarios.empty()) {
+    out << fmt::format("run {}: no completed points\n", analysis.run_id);
+    return out.str();
+  }
+  for (const ScenarioFrontier& s : analysis.scenarios) {
+    out << fmt::format(
+        "run {} {}: frontier of {} throughput/GPU vs {} ({} "
+        "configs, {} frontier points)\n",
+        analysis.run_id, s.Label(), YMetricName(o.y), XMetricName(o.x),
+        s.curves.size(), s.frontier.size());
+    Table t(
+        {ShortAxis(o.x), "tok/s/GPU", "config", "conc", "$/Mtok", "tok/s/MW"});
+    for (size_t i = 0; i < s.frontier.size(); ++i) {
+      const CurvePoint& p = s.frontier[i];
+      const PointEconomics& e = s.economics[i];
+      t.AddRow({FormatFixed(p.x, 2), FormatFixed(p.y, 1), p.config_key,
+                FormatFixed(
+                    p.concurrency,
+                    p.concurrency == static_cast<int>(p.concurrency) ? 0 : 2),
+                Cell(e.usd_per_million_tokens, 3), Cell(e.tok_s_per_mw, 0)});
+    }
+    t.Print(out);
+    if (!s.iso.empty()) {
+      out << "\n";
+      Table iso({"at " + ShortAxis(o.x), "tok/s/GPU", "best config", "$/Mtok",
+                 "tok/s/MW"});
+      for (const IsoRow& r : s.iso) {
+        iso.AddRow({FormatFixed(r.x, 1), Cell(r.y, 1),
+                    r.config_key.empty() ? "(out of range)" : r.config_key,
+                    Cell(r.economics.usd_per_million_tokens, 3),
+                    Cell(r.economics.tok_s_per_mw, 0)});
+      }
+      iso.Print(out);
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string FrontierCsv(const RunAnalysis& analysis) {
+  std::string out =
+      "kind,run_id,model,isl,osl,x_metric,y_metric,x,y,config_key,"
+      "concurrency,point_id,usd_per_million_tokens,tok_s_per_mw\n";
+  const auto& o = analysis.options;
+  for (const ScenarioFrontier& s : analysis.scenarios) {
+    const std::string prefix =
+        fmt::format("{},{},{},{},{},{}", analysis.run_id, CsvText(s.model),
+                    s.isl, s.osl, XMetricName(o.x), YMetricName(o.y));
+    for (size_t i = 0; i < s.frontier.size(); ++i) {
+      const CurvePoint& p = s.frontier[i];
+      out += fmt::format("frontier,{},{},{},{},{},{},{},{}\n", prefix, p.x, p.y,
+                         CsvText(p.config_key), p.concurrency, p.point_id,
+                         CsvOptional(s.economics[i].usd_per_million_tokens),
+                         CsvOptional(s.economics[i].tok_s_per_mw));
+    }
+    for (const IsoRow& r : s.iso) {
+      out += fmt::format("iso,{},{},{},{},,,{},{}\n", prefix, r.x,
+                         CsvOptional(r.y), CsvText(r.config_key),
+                         CsvOptional(r.economics.usd_per_million_tokens),
+                         CsvOptional(r.economics.tok_s_per_mw));
+    }
+  }
+  return out;
+}
+
+nlohmann::json FrontierJson(const RunAnalysis& analysis) {
+  auto point_json = [](const CurvePoint& p) {
+    return nlohmann::json{{"x", p.x},
+                          {"y", p.y},
+                          {"config_key", p.config_key},
+                          {"concurrency", p.concurrency},
+                          {"point_id", p.point_id}};
+  };
+  nlohmann::json scenarios = nlohmann::json::array();
+  for (const ScenarioFrontier& s : analysis.scenarios) {
+    nlohmann::json frontier = nlohmann::json::array();
+    for (size_t i = 0; i < s.frontier.size(); ++i) {
+      auto j = point_json(s.frontier[i]);
+      j["usd_per_million_tokens"] =
+          OptionalJson(s.economics[i].usd_per_million_tokens);
+      j["tok_s_per_mw"] = OptionalJson(s.economics[i].tok_s_per_mw);
+      frontier.push_back(j);
+    }
+    nlohmann::json iso = nlohmann::json::array();
+    for (const IsoRow& r : s.iso) {
+      iso.push_back({{"x", r.x},
+                     {"y", OptionalJson(r.y)},
+                     {"config_key", r.config_key},
+                     {"usd_per_million_tokens",
+                      OptionalJson(r.economics.usd_per_million_tokens)},
+                     {"tok_s_per_mw", OptionalJson(r.economics.tok_s_per_mw)}});
+    }
+    nlohmann::json curves = nlohmann::json::array();
+    for (const ConfigCurve& c : s.curves) {
+      nlohmann::json measured = nlohmann::json::array();
+      for (const auto& p : c.measured) measured.push_back(point_json(p));
+      nlohmann::json predicted = nlohmann::json::array();
+      for (const auto& p : c.predicted) predicted.push_back(point_json(p));
+      curves.push_back({{"config_key", c.config_key},
+                        {"hardware", c.hardware},
+                        {"num_gpus", c.num_gpus},
+                        {"measured", measured},
+                        {"predicted", predicted}});
+    }
+    scenarios.push_back({{"model", s.model},
+                         {"isl", s.isl},
+                         {"osl", s.osl},
+                         {"frontier", frontier},
+                         {"iso", iso},
+                         {"curves", curves}});
+  }
+  return {{"run_id", analysis.run_id},
+          {"x_metric", XMetricName(analysis.options.x)},
+          {"y_metric", YMetricName(analysis.options.y)},
+          {"x_label", XMetricLabel(analysis.options.x)},
+          {"y_label", YMetricLabel(analysis.options.y)},
+          {"iso_levels", analysis.options.iso_levels},
+          {"scenarios", scenarios}};
+}
+
+std::string FormatComparisonTable(const FrontierComparison& c,
+                                  const std::string& label_a,
+                                  const std::string& label_b) {
+  std::ostringstream out;
+  out << fmt::format("A = {}\nB = {}\n", label_a, label_b);
+  Table t({"at x", "A tok/s/GPU", "B tok/s/GPU", "A/B"});
+  for (const IsoRatio& r : c.at_levels) {
+    t.AddRow({FormatFixed(r.x, 1), Cell(r.y_a, 1), Cell(r.y_b, 1),
+              Cell(r.ratio, 3)});
+  }
+  t.Print(out);
+  if (c.has_overlap) {
+    out << fmt::format(
+        "overlap x in [{:.2f}, {:.2f}]: area between A and B {:.1f}, mean "
+        "gap {:.1f} tok/s/GPU, geomean A/B {}\n",
+        c.overlap_x_min, c.overlap_x_max, c.area_between, c.mean_gap,
+        Cell(c.geomean_ratio, 3));
+  } else {
+    out << "the two frontiers share no x range: no area or mean ratio\n";
+  }
+  return out.str();
+}
+
+nlohmann::json ComparisonJson(const FrontierComparison& c,
+                              const std::string& label_a,
+                              const std::string& label_b) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (const IsoRatio& r : c.at_levels) {
+    levels.push_back({{"x", r.x},
+                      {"y_a", OptionalJson(r.y_a)},
+                      {"y_b", OptionalJson(r.y_b)},
+                      {"ratio", OptionalJson(r.ratio)}});
+  }
+  nlohmann::json j = {{"a", label_a},
+                      {"b", label_b},
+                      {"at_levels", levels},
+                      {"has_overlap", c.has_overlap}};
+  if (c.has_overlap) {
+    j["overlap_x_min"] = c.overlap_x_min;
+    j["overlap_x_max"] = c.overlap_x_max;
+    j["area_between"] = c.area_between;
+    j["mean_gap"] = c.mean_gap;
+    j["geomean_ratio"] = OptionalJson(c.geomean_ratio);
+  }
+  return j;
+}
+
+}  // namespace infx::frontier
