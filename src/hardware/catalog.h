@@ -13,6 +13,10 @@
 #include "common/result.h"
 #include "hardware/hardware_spec.h"
 
+namespace YAML {
+class Node;
+}  // namespace YAML
+
 namespace infx::hardware {
 
 class HardwareCatalog {
@@ -31,6 +35,10 @@ class HardwareCatalog {
   const std::vector<HardwareSpec>& entries() const { return entries_; }
 
  private:
+  // One YAML entry: overrides fields of an existing entry (by name or
+  // alias), or adds a new one (complete, or `based_on` an existing one).
+  Status MergeEntry(const YAML::Node& node, const std::string& where);
+
   std::vector<HardwareSpec> entries_;
 };
 

@@ -12,16 +12,17 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/precision.h"
 
 namespace infx::hardware {
 
 struct HardwareSpec {
-  std::string name;     // catalog key, lower case: "h200", "gb200-nvl72"
+  std::string name;          // catalog key, lower case: "h200", "gb200-nvl72"
   std::string display_name;  // "NVIDIA H200 SXM 141GB"
-  std::string vendor;   // "nvidia", "amd", "google"
-  std::string source;   // where the figures come from (datasheet URL/name)
+  std::string vendor;        // "nvidia", "amd", "google"
+  std::string source;        // where the figures come from (datasheet URL/name)
 
   double hbm_capacity_bytes = 0;
   double hbm_bandwidth_bytes_per_s = 0;
@@ -31,9 +32,9 @@ struct HardwareSpec {
   double fp8_flops = 0;
   double fp4_flops = 0;
 
-  int gpus_per_node = 8;          // GPUs in one server / tray group
-  int scale_up_domain_gpus = 8;   // NVLink / xGMI / ICI domain size
-  double scale_up_bandwidth_bytes_per_s = 0;   // per GPU, one direction
+  int gpus_per_node = 8;                      // GPUs in one server / tray group
+  int scale_up_domain_gpus = 8;               // NVLink / xGMI / ICI domain size
+  double scale_up_bandwidth_bytes_per_s = 0;  // per GPU, one direction
   double scale_out_bandwidth_bytes_per_s = 0;  // per GPU, one direction
 
   double tdp_watts = 0;
@@ -42,6 +43,9 @@ struct HardwareSpec {
   double all_in_power_watts = 0;
   // Reference price per GPU-hour in USD: an assumption users should set.
   double usd_per_gpu_hour = 0;
+
+  // Other names Find() accepts ("h200-sxm", "h200_sxm"), lower case.
+  std::vector<std::string> aliases;
 
   // Peak dense FLOP/s for `p`; 0 when the hardware has no such tensor core
   // path (callers fall back to the next wider precision).
