@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "frontier/format.h"
+#include "frontier/prices.h"
 
 namespace infx::frontier {
 namespace {
@@ -190,6 +191,21 @@ TEST(FormatTest, TableCsvJsonAndSvgAgree) {
   EXPECT_NE(svg.find("tp&lt;1&gt;"), std::string::npos);
   EXPECT_EQ(svg.find("tp<1>"), std::string::npos);
   EXPECT_NE(svg.find("Pareto frontier"), std::string::npos);
+}
+
+TEST(PricesTest, BuiltinCatalogPricesKnownHardware) {
+  auto catalog = hardware::HardwareCatalog::Builtin();
+  std::vector<ConfigRecord> configs = {Config("a", "m", "H200", 1),
+                                       Config("b", "m", "no-such-gpu", 1),
+                                       Config("c", "m", "", 1)};
+  PriceBook prices = PricesForConfigs(catalog, configs);
+  ASSERT_EQ(prices.size(), 1u);
+  ASSERT_TRUE(prices.count("h200"));
+  auto spec = catalog.Find("h200");
+  ASSERT_TRUE(spec.ok());
+  EXPECT_EQ(prices["h200"].usd_per_gpu_hour, spec->usd_per_gpu_hour);
+  EXPECT_EQ(prices["h200"].all_in_power_watts, spec->all_in_power_watts);
+  EXPECT_GT(prices["h200"].usd_per_gpu_hour, 0);
 }
 
 }  // namespace

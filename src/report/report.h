@@ -20,7 +20,9 @@ namespace infx::report {
 
 struct ReportOptions {
   frontier::AnalysisOptions analysis;  // axes and iso levels of the charts
-  frontier::PriceBook prices;          // for $/Mtok and tok/s/MW columns
+  // For the $/Mtok and tok/s/MW columns; when empty, the built-in hardware
+  // catalog's figures for the run's configs are used.
+  frontier::PriceBook prices;
 };
 
 // Everything the report shows, as read from the store.

@@ -1,0 +1,117 @@
+#include "report/report.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "common/files.h"
+
+namespace infx::report {
+namespace {
+
+class ReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = store::OpenResultsStore(":memory:");
+    ASSERT_TRUE(opened.ok());
+    store_ = std::move(opened).value();
+    auto run = store_->CreateRun(
+        {"model: llama\n<tag>\n", "0.1.0", "abc", "node1", ""});
+    ASSERT_TRUE(run.ok());
+    run_ = *run;
+    store::ConfigRecord c;
+    c.run_id = run_;
+    c.config_key = "llama/h200/tp<2>";
+    c.hardware = "h200";
+    c.num_gpus = 2;
+    c.details = {{"model", "llama-3.1-8b"},
+                 {"tp", 2},
+                 {"predicted_points",
+                  {{{"concurrency", 8},
+                    {"interactivity_tok_s_user", 70},
+                    {"tput_per_gpu_total", 1100}}}}};
+    ASSERT_TRUE(store_->UpsertConfig(c).ok());
+    for (int conc : {1, 8, 64}) {
+      store::PointRecord p;
+      p.key = {run_, c.config_key, 1024, 1024, 1.0, conc, 0, 0};
+      p.metrics.tput_per_gpu_total = 150.0 * conc;
+      p.metrics.interactivity_tok_s_user = 100.0 / (1 + conc * 0.05);
+      p.metrics.median_e2el_ms = 1000 + 50.0 * conc;
+      p.metrics.completed = 10;
+      ASSERT_TRUE(store_->InsertPoint(p).ok());
+    }
+    store::EvalRecord e;
+    e.run_id = run_;
+    e.config_key = c.config_key;
+    e.task = "gsm8k";
+    e.accuracy = 0.8125;
+    e.accuracy_stderr = 0.01;
+    e.num_questions = 1319;
+    ASSERT_TRUE(store_->InsertEval(e).ok());
+  }
+
+  std::unique_ptr<store::ResultsStore> store_;
+  int64_t run_ = 0;
+};
+
+TEST_F(ReportTest, HtmlIsSelfContainedWithChartsAndTables) {
+  auto data = LoadReportData(*store_, run_);
+  ASSERT_TRUE(data.ok());
+  const std::string html = RenderHtmlReport(*data, {});
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  // Two inline charts (interactivity and E2E latency views).
+  size_t svgs = 0;
+  for (size_t pos = html.find("<svg"); pos != std::string::npos;
+       pos = html.find("<svg", pos + 1)) {
+    ++svgs;
+  }
+  EXPECT_EQ(svgs, 2u);
+  // Nothing loaded from elsewhere.
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  // User text is escaped.
+  EXPECT_NE(html.find("tp&lt;2&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("tp<2>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;tag&gt;"), std::string::npos);
+  // Sections.
+  EXPECT_NE(html.find("llama-3.1-8b isl=1024 osl=1024"), std::string::npos);
+  EXPECT_NE(html.find("Planner predictions vs measured"), std::string::npos);
+  EXPECT_NE(html.find("1100.0"), std::string::npos);  // predicted tok/s/GPU
+  EXPECT_NE(html.find("81.25%"), std::string::npos);  // eval accuracy
+  EXPECT_NE(html.find("Throughput at iso levels"), std::string::npos);
+  // H200 has a price in the built-in catalog, so cost cells are filled.
+  EXPECT_NE(html.find("$/Mtok"), std::string::npos);
+}
+
+TEST_F(ReportTest, EmptyRunStillRenders) {
+  auto run = store_->CreateRun({"", "0.1.0", "abc", "node1", ""});
+  ASSERT_TRUE(run.ok());
+  auto data = LoadReportData(*store_, *run);
+  ASSERT_TRUE(data.ok());
+  const std::string html = RenderHtmlReport(*data, {});
+  EXPECT_NE(html.find("No completed points yet"), std::string::npos);
+}
+
+TEST_F(ReportTest, WriteHtmlReportWritesFileAndReportsErrors) {
+  auto dir = std::filesystem::path(INFX_BINARY_DIR) / "report_test_tmp";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "run.html").string();
+  std::filesystem::remove(path);
+  ASSERT_TRUE(WriteHtmlReport(*store_, run_, path, {}).ok());
+  auto text = ReadFile(path);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("infx run"), std::string::npos);
+
+  EXPECT_EQ(WriteHtmlReport(*store_, 999, path, {}).code(),
+            ErrorCode::kNotFound);
+  Status bad = WriteHtmlReport(*store_, run_,
+                               (dir / "no-such-dir" / "x.html").string(), {});
+  EXPECT_EQ(bad.code(), ErrorCode::kIoError);
+  EXPECT_NE(bad.message().find("no-such-dir"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace infx::report
