@@ -6,10 +6,13 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
-namespace infx::hardware { struct HardwareSpec; }
+namespace infx::hardware {
+struct HardwareSpec;
+}
 
 namespace infx::perf {
 
@@ -23,13 +26,36 @@ struct Calibration {
   double step_overhead_s = 2e-3;    // scheduler, sampling, launch per step
   double memory_utilization = 0.9;  // engine's gpu-memory-utilization
   double runtime_overhead_bytes = 3e9;  // CUDA context, graphs, NCCL buffers
+  // Latency floor per decoder layer and step (small-kernel launch and
+  // synchronisation latency that no roofline term captures).
+  double per_layer_overhead_s = 15e-6;
+  // Extra latency per MoE layer (router, top-k, permute/unpermute kernels)
+  // and per MLA layer (latent projections, absorbed attention) per step.
+  double moe_layer_overhead_s = 60e-6;
+  double mla_layer_overhead_s = 20e-6;
+  // Host work per scheduled sequence and step (scheduling, sampling,
+  // detokenisation), added to step_overhead_s.
+  double per_seq_overhead_s = 8e-6;
+  // TensorRT-LLM convention: when true, memory_utilization is the fraction
+  // of the memory left after weights, activations and runtime overhead that
+  // goes to the KV cache (kv_cache_free_gpu_memory_fraction); when false it
+  // is the fraction of all HBM the engine may use (vLLM
+  // gpu-memory-utilization, SGLang mem-fraction-static).
+  bool utilization_of_free_memory = false;
 };
+
+// Field names LoadCalibrationFile accepts, in declaration order.
+const std::vector<std::string>& CalibrationFieldNames();
 
 struct Deployment;
 enum class Engine;
 
 // Defaults for a hardware / engine pair.
 Calibration DefaultCalibration(const hardware::HardwareSpec& hw, Engine engine);
+
+// Defaults shipped with infx come from public figures (datasheets, vendor
+// GEMM/bandwidth benchmarks, published serving measurements) until
+// scripts/calibrate/ has been run on the hardware; docs/perf-model.md.
 
 // Overrides fields from a YAML mapping of field name to number; unknown keys
 // are errors that name them.

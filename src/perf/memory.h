@@ -13,13 +13,13 @@ namespace infx::perf {
 
 struct MemoryPlan {
   double hbm_bytes_per_gpu = 0;
-  double usable_bytes_per_gpu = 0;     // hbm x engine memory-utilization
-  double weight_bytes_per_gpu = 0;     // the most loaded GPU
+  double usable_bytes_per_gpu = 0;  // hbm x engine memory-utilization
+  double weight_bytes_per_gpu = 0;  // the most loaded GPU
   double activation_bytes_per_gpu = 0;
-  double overhead_bytes_per_gpu = 0;   // CUDA graphs, NCCL buffers, runtime
-  double kv_bytes_per_gpu = 0;         // what is left for the KV cache
+  double overhead_bytes_per_gpu = 0;  // CUDA graphs, NCCL buffers, runtime
+  double kv_bytes_per_gpu = 0;        // what is left for the KV cache
   double kv_bytes_per_token_per_gpu = 0;
-  int64_t kv_capacity_tokens = 0;      // per instance (all DP ranks)
+  int64_t kv_capacity_tokens = 0;  // per instance (all DP ranks)
   bool fits = false;
   std::string reason;  // why it does not fit, with the numbers; "" if fits
 };

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 
+#include "perf/cost_model.h"
 #include "perf/deployment.h"
 
 namespace infx::perf {
@@ -26,9 +27,12 @@ struct PrefillChunk {
 
 // The work of one step on one instance.
 struct BatchShape {
-  int64_t decode_seqs = 0;           // sequences generating one token each
-  int64_t decode_context_tokens = 0; // sum of their KV lengths (tokens)
+  int64_t decode_seqs = 0;            // sequences generating one token each
+  int64_t decode_context_tokens = 0;  // sum of their KV lengths (tokens)
   std::span<const PrefillChunk> prefill_chunks;
+  // Query tokens per decode sequence: 1, or 1 + draft tokens when a
+  // speculative/MTP step verifies drafts (the KV cache is read once).
+  int64_t decode_tokens_per_seq = 1;
 };
 
 // Seconds, by component; total_s is what the step lasts.
@@ -41,5 +45,8 @@ struct StepTime {
 };
 
 StepTime PredictStepTime(const Deployment& deployment, const BatchShape& batch);
+// Same prediction from a precomputed CostModel (BuildCostModel): use this on
+// hot paths (the emulator's step loop, the planner).
+StepTime PredictStepTime(const CostModel& costs, const BatchShape& batch);
 
 }  // namespace infx::perf

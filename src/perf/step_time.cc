@@ -1,0 +1,190 @@
+#include "perf/step_time.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/model_math.h"
+
+namespace infx::perf {
+namespace {
+
+constexpr double kActivationBytes = 2.0;  // BF16 activations on the wire
+
+// One operator group's roofline: FLOP-time and byte-time; the group lasts
+// the larger of the two.
+struct GroupTime {
+  double flop_s = 0;
+  double byte_s = 0;
+  double total() const { return std::max(flop_s, byte_s); }
+};
+
+GroupTime Roofline(double flops, double peak, double mfu, double bytes,
+                   double bandwidth, double mbu) {
+  GroupTime g;
+  if (peak > 0 && mfu > 0) g.flop_s = flops / (peak * mfu);
+  if (bandwidth > 0 && mbu > 0) g.byte_s = bytes / (bandwidth * mbu);
+  return g;
+}
+
+struct StepTokens {
+  double decode_seqs = 0;
+  double decode_tokens = 0;  // decode_seqs x tokens per seq
+  double prefill_tokens = 0;
+  double chunks = 0;
+  double total() const { return decode_tokens + prefill_tokens; }
+};
+
+StepTokens CountTokens(const BatchShape& b) {
+  StepTokens t;
+  t.decode_seqs = static_cast<double>(std::max<int64_t>(0, b.decode_seqs));
+  t.decode_tokens = t.decode_seqs * static_cast<double>(std::max<int64_t>(
+                                        1, b.decode_tokens_per_seq));
+  for (const PrefillChunk& c : b.prefill_chunks) {
+    if (c.new_tokens <= 0) continue;
+    t.prefill_tokens += static_cast<double>(c.new_tokens);
+    t.chunks += 1;
+  }
+  return t;
+}
+
+// Attention projections, dense MLPs and shared experts. Under DP-attention
+// each GPU projects only its share of the tokens, with full weights.
+GroupTime DenseGemms(const CostModel& c, const StepTokens& t) {
+  const Calibration& cal = c.deployment.calibration;
+  const double attn_tokens = c.dp_attention ? t.total() / c.tp : t.total();
+  const double flops = 2.0 * (attn_tokens * c.attention_params_per_gpu +
+                              t.total() * c.dense_params_per_gpu);
+  const double bytes = (c.attention_params_per_gpu + c.dense_params_per_gpu) *
+                           c.linear_bytes_per_param +
+                       c.replicated_params * 2.0;
+  return Roofline(flops, c.gemm_peak_flops, cal.gemm_mfu, bytes,
+                  c.hbm_bytes_per_s, cal.weight_mbu);
+}
+
+// Routed experts: a batch of T tokens touches E(1 - (1 - k/E)^T) distinct
+// experts per layer in expectation (uniform routing); only those are read.
+GroupTime RoutedExperts(const CostModel& c, const StepTokens& t) {
+  if (c.moe_layers == 0 || c.num_routed_experts <= 0) return {};
+  const Calibration& cal = c.deployment.calibration;
+  const double e = c.num_routed_experts;
+  const double k = std::min(c.experts_per_token, e);
+  const double distinct = e * (1.0 - std::pow(1.0 - k / e, t.total()));
+  const double layers = static_cast<double>(c.moe_layers);
+  const double bytes = layers * distinct * c.routed_expert_params_each *
+                       c.linear_bytes_per_param / c.expert_shard;
+  const double flops = 2.0 * layers * t.total() * k *
+                       c.routed_expert_params_each / c.expert_shard;
+  return Roofline(flops, c.gemm_peak_flops, cal.gemm_mfu, bytes,
+                  c.hbm_bytes_per_s, cal.weight_mbu);
+}
+
+// Attention over the KV cache: decode reads every cached token once per
+// step; prefill chunks attend causally to their cached prefix and
+// themselves.
+GroupTime AttentionCore(const CostModel& c, const BatchShape& b,
+                        const StepTokens& t) {
+  const model::ModelSpec& spec = c.deployment.model;
+  const Precision kvp = c.deployment.kv_precision;
+  const Calibration& cal = c.deployment.calibration;
+  const double per_gpu = c.kv_head_share / c.kv_seq_split;
+  double flops = 0;
+  double bytes = 0;
+  if (t.decode_seqs > 0 && b.decode_context_tokens > 0) {
+    const auto mean_ctx = static_cast<int64_t>(
+        static_cast<double>(b.decode_context_tokens) / t.decode_seqs);
+    flops += t.decode_tokens *
+             model::DecodeFlopsPerToken(spec, std::max<int64_t>(1, mean_ctx))
+                 .attention;
+    bytes += static_cast<double>(b.decode_context_tokens) *
+             model::KvBytesPerToken(spec, kvp, mean_ctx);
+  }
+  for (const PrefillChunk& ch : b.prefill_chunks) {
+    if (ch.new_tokens <= 0) continue;
+    const int64_t mid = ch.cached_tokens + ch.new_tokens / 2;
+    flops +=
+        static_cast<double>(ch.new_tokens) *
+        model::DecodeFlopsPerToken(spec, std::max<int64_t>(1, mid)).attention;
+    bytes +=
+        model::KvBytesForSequence(spec, kvp, ch.cached_tokens + ch.new_tokens);
+  }
+  return Roofline(flops / c.tp, c.attention_peak_flops, cal.attention_mfu,
+                  bytes * per_gpu, c.hbm_bytes_per_s, cal.kv_mbu);
+}
+
+// lm_head over the sequences that sample a token this step (vocab-parallel).
+GroupTime LmHead(const CostModel& c, const StepTokens& t) {
+  const Calibration& cal = c.deployment.calibration;
+  const double rows = t.decode_tokens + t.chunks;
+  return Roofline(2.0 * rows * c.lm_head_params_per_gpu, c.bf16_peak_flops,
+                  cal.gemm_mfu, c.lm_head_params_per_gpu * 2.0,
+                  c.hbm_bytes_per_s, cal.weight_mbu);
+}
+
+double Collective(double bytes, double link, const Calibration& cal) {
+  const double bw = link * cal.comm_efficiency;
+  return cal.comm_latency_s + (bw > 0 ? bytes / bw : 0.0);
+}
+
+// TP all-reduce (ring: 2(n-1)/n of the message per GPU) after attention and
+// after each MLP; EP dispatch/combine all-to-all on MoE layers; PP
+// send/recv between stages.
+double Communication(const CostModel& c, const StepTokens& t) {
+  const Calibration& cal = c.deployment.calibration;
+  const double layers = static_cast<double>(c.num_layers);
+  const double moe = static_cast<double>(c.moe_layers);
+  const double msg = t.total() * c.hidden_size * kActivationBytes;
+  double s = 0;
+  if (c.tp > 1) {
+    const double ring = 2.0 * (c.tp - 1) / c.tp;
+    const double allreduce = Collective(msg * ring, c.tp_link_bytes_per_s, cal);
+    const bool ep = c.ep > 1;
+    // Attention output: all-reduce unless attention is data-parallel.
+    if (!c.dp_attention) s += layers * allreduce;
+    // MLP output: all-to-all on MoE layers under EP, else all-reduce.
+    const double mlp_allreduce_layers = ep ? layers - moe : layers;
+    s += mlp_allreduce_layers * allreduce;
+    if (ep) {
+      const double share = (c.ep - 1.0) / c.ep;
+      const double local = c.dp_attention ? t.total() / c.tp : t.total();
+      const double a2a = local * c.experts_per_token * c.hidden_size *
+                         kActivationBytes * share;
+      s += moe * 2.0 * Collective(a2a, c.tp_link_bytes_per_s, cal);
+    }
+  }
+  if (c.pp > 1) {
+    s += (c.pp - 1) * Collective(msg, c.pp_link_bytes_per_s, cal);
+  }
+  return s;
+}
+
+}  // namespace
+
+StepTime PredictStepTime(const CostModel& costs, const BatchShape& batch) {
+  const StepTokens t = CountTokens(batch);
+  StepTime st;
+  if (t.total() <= 0) return st;
+  const GroupTime groups[] = {DenseGemms(costs, t), RoutedExperts(costs, t),
+                              AttentionCore(costs, batch, t), LmHead(costs, t)};
+  double roofline_s = 0;
+  for (const GroupTime& g : groups) {
+    st.compute_bound_s += g.flop_s;
+    st.memory_bound_s += g.byte_s;
+    roofline_s += g.total();
+  }
+  st.communication_s = Communication(costs, t);
+  const Calibration& cal = costs.deployment.calibration;
+  st.overhead_s = cal.step_overhead_s +
+                  cal.per_layer_overhead_s * costs.num_layers +
+                  cal.moe_layer_overhead_s * costs.moe_layers +
+                  cal.mla_layer_overhead_s * costs.mla_layers +
+                  cal.per_seq_overhead_s * (t.decode_seqs + t.chunks);
+  st.total_s = roofline_s + st.communication_s + st.overhead_s;
+  return st;
+}
+
+StepTime PredictStepTime(const Deployment& deployment,
+                         const BatchShape& batch) {
+  return PredictStepTime(BuildCostModel(deployment), batch);
+}
+
+}  // namespace infx::perf

@@ -1,0 +1,120 @@
+#include "perf/step_time.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "model/model_math.h"
+#include "perf/test_fixtures.h"
+
+namespace infx::perf {
+namespace {
+
+using testing::H200;
+using testing::MakeDeployment;
+
+BatchShape Decode(int64_t seqs, int64_t ctx_each) {
+  BatchShape b;
+  b.decode_seqs = seqs;
+  b.decode_context_tokens = seqs * ctx_each;
+  return b;
+}
+
+TEST(StepTimeTest, EmptyBatchTakesNoTime) {
+  const Deployment d =
+      MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1);
+  EXPECT_EQ(PredictStepTime(d, BatchShape{}).total_s, 0);
+}
+
+TEST(StepTimeTest, Llama8bBatch1DecodeNoFasterThanWeightsOverBandwidth) {
+  const Deployment d =
+      MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1);
+  const double weights = model::WeightBytes(d.model, Precision::kBf16);
+  const double roofline_s = weights / d.hardware.hbm_bandwidth_bytes_per_s;
+  const StepTime t = PredictStepTime(d, Decode(1, 1024));
+  EXPECT_GE(t.total_s, roofline_s);
+  EXPECT_GE(t.memory_bound_s, roofline_s);
+  // ... and within a plausible factor of it (weights at ~80% of peak plus
+  // per-step overheads).
+  EXPECT_LT(t.total_s, 2.5 * roofline_s);
+}
+
+TEST(StepTimeTest, DecodeStepGrowsWithBatchAndContext) {
+  const CostModel c = BuildCostModel(
+      MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1));
+  double last = 0;
+  for (int64_t b : {1, 8, 32, 128, 256, 512}) {
+    const double t = PredictStepTime(c, Decode(b, 2048)).total_s;
+    EXPECT_GT(t, last) << "batch " << b;
+    last = t;
+  }
+  EXPECT_GT(PredictStepTime(c, Decode(64, 8192)).total_s,
+            PredictStepTime(c, Decode(64, 1024)).total_s);
+}
+
+TEST(StepTimeTest, LargePrefillIsComputeBound) {
+  const Deployment d =
+      MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1);
+  const std::vector<PrefillChunk> chunks = {{8192, 0}};
+  BatchShape b;
+  b.prefill_chunks = chunks;
+  const StepTime t = PredictStepTime(d, b);
+  EXPECT_GT(t.compute_bound_s, t.memory_bound_s);
+  const double flops =
+      8192 * model::PrefillFlopsPerToken(d.model, 8192).total();
+  EXPECT_GE(t.total_s, flops / d.hardware.bf16_flops);
+}
+
+TEST(StepTimeTest, TensorParallelSpeedsDecodeButPaysCommunication) {
+  const BatchShape b = Decode(1, 1024);
+  const StepTime tp1 = PredictStepTime(
+      MakeDeployment("llama-3.1-70b", H200(), Precision::kFp8, 1), b);
+  const StepTime tp8 = PredictStepTime(
+      MakeDeployment("llama-3.1-70b", H200(), Precision::kFp8, 8), b);
+  EXPECT_LT(tp8.total_s, tp1.total_s);
+  EXPECT_GT(tp8.total_s, tp1.total_s / 8);
+  EXPECT_EQ(tp1.communication_s, 0);
+  EXPECT_GT(tp8.communication_s, 0);
+}
+
+TEST(StepTimeTest, MoeBatchOneReadsOnlyActiveExperts) {
+  const Deployment d =
+      MakeDeployment("deepseek-r1", H200(), Precision::kFp8, 8, 1, 8, false);
+  const double all_weights_s = model::WeightBytes(d.model, Precision::kFp8) /
+                               8 / d.hardware.hbm_bandwidth_bytes_per_s;
+  const StepTime one = PredictStepTime(d, Decode(1, 1024));
+  const StepTime many = PredictStepTime(d, Decode(256, 1024));
+  EXPECT_LT(one.memory_bound_s, 0.3 * all_weights_s);
+  EXPECT_GT(many.memory_bound_s, 2 * one.memory_bound_s);
+}
+
+TEST(StepTimeTest, SpeculativeVerifyCostsLessThanSeparateSteps) {
+  const CostModel c = BuildCostModel(
+      MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1));
+  // Memory-bound at batch 8: verifying 4 tokens per sequence is free.
+  BatchShape verify = Decode(8, 2048);
+  verify.decode_tokens_per_seq = 4;
+  const double one = PredictStepTime(c, Decode(8, 2048)).total_s;
+  EXPECT_DOUBLE_EQ(PredictStepTime(c, verify).total_s, one);
+  // Compute-bound at batch 256: 4x the tokens costs more, but the KV cache
+  // is still read once.
+  BatchShape big = Decode(256, 2048);
+  const double big_one = PredictStepTime(c, big).total_s;
+  big.decode_tokens_per_seq = 4;
+  const double big_four = PredictStepTime(c, big).total_s;
+  EXPECT_GT(big_four, big_one);
+  EXPECT_LT(big_four, 4 * big_one);
+}
+
+TEST(StepTimeTest, CostModelAndDeploymentOverloadsAgree) {
+  const Deployment d =
+      MakeDeployment("qwen3-30b-a3b", H200(), Precision::kBf16, 2);
+  const std::vector<PrefillChunk> chunks = {{512, 1024}, {100, 0}};
+  BatchShape b = Decode(40, 1500);
+  b.prefill_chunks = chunks;
+  EXPECT_DOUBLE_EQ(PredictStepTime(d, b).total_s,
+                   PredictStepTime(BuildCostModel(d), b).total_s);
+}
+
+}  // namespace
+}  // namespace infx::perf
