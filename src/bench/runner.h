@@ -16,12 +16,11 @@
 #include <atomic>
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/workload.h"
 #include "common/result.h"
@@ -39,19 +38,22 @@ struct SamplingParams {
   std::optional<double> top_p;
   std::optional<int64_t> top_k;
   std::optional<uint64_t> seed;
-  bool ignore_eos = false;            // vLLM/SGLang extension
-  std::vector<std::string> stop;      // stop sequences
+  bool ignore_eos = false;        // vLLM/SGLang extension
+  std::vector<std::string> stop;  // stop sequences
 };
 
 struct ClientConfig {
   std::string base_url = "http://127.0.0.1:8000";  // "/v1" is appended
                                                    // unless the URL ends so
-  std::string model;                  // "model" field of every request
+  std::string model;  // "model" field of every request
   Endpoint endpoint = Endpoint::kCompletions;
+  // Target path; empty = "<base path>/v1/completions" or ".../chat/...".
+  std::string endpoint_path;
   std::string api_key_env = "OPENAI_API_KEY";  // Authorization: Bearer $VAR
   double connect_timeout_s = 10;
-  double request_timeout_s = 600;     // per request, incl. stalled streams
-  bool capture_text = false;          // keep generated text in records
+  double request_timeout_s = 600;          // per request, incl. stalled streams
+  bool verify_tls = true;                  // https: check the certificate
+  bool capture_text = false;               // keep generated text in records
   std::string request_id_prefix = "infx";  // X-Request-Id = prefix-<index>
 };
 
@@ -67,16 +69,19 @@ Result<std::vector<metrics::RequestRecord>> RunRequests(
 struct BenchConfig {
   ClientConfig client;
   DatasetSpec dataset;
-  SamplingParams sampling;            // ignore_eos etc.
+  SamplingParams sampling;  // ignore_eos etc.
   int64_t num_prompts = 1000;
-  double duration_s = 0;              // > 0: stop sending after this long
-  int64_t max_concurrency = 0;        // 0 = unlimited
+  double duration_s = 0;        // > 0: stop sending after this long
+  int64_t max_concurrency = 0;  // 0 = unlimited
   double request_rate = std::numeric_limits<double>::infinity();
-  double burstiness = 1.0;            // gamma shape; 1 = Poisson
-  int64_t warmup = 0;                 // warm-up requests before measuring
+  double burstiness = 1.0;  // gamma shape; 1 = Poisson
+  int64_t warmup = 0;       // warm-up requests before measuring
   uint64_t seed = 0;
-  metrics::MetricsOptions metrics;    // percentiles, num_gpus, goodput
-  bool progress = false;              // progress bar on stderr
+  metrics::MetricsOptions metrics;  // percentiles, num_gpus, goodput
+  // Metrics shown with percentiles in the summary (vLLM
+  // --percentile-metrics); the JSON always has ttft, tpot, itl and e2el.
+  std::vector<std::string> percentile_metrics = {"ttft", "tpot", "itl"};
+  bool progress = false;            // progress bar on stderr
   std::atomic<bool>* cancel = nullptr;
 };
 
@@ -84,8 +89,8 @@ struct BenchResult {
   BenchConfig config;
   std::vector<metrics::RequestRecord> records;  // warm-up first, in order
   metrics::BenchMetrics metrics;
-  std::string date;          // UTC start, "20260101-120000" (as vLLM)
-  bool cancelled = false;    // ended early by the cancel flag
+  std::string date;        // UTC start, "20260101-120000" (as vLLM)
+  bool cancelled = false;  // ended early by the cancel flag
   int64_t connections_opened = 0;
 };
 

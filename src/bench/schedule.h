@@ -16,8 +16,9 @@
 
 namespace infx::bench {
 
-// Send offsets in nanoseconds, non-decreasing, first one 0 for an infinite
-// rate and one gap after 0 otherwise (as vLLM, which sleeps before each).
+// Send offsets in nanoseconds, non-decreasing, the first one 0 (vLLM sends
+// the first request at once and sleeps a gap after each); all 0 for an
+// infinite rate.
 // InvalidArgument for rate <= 0 or burstiness <= 0.
 Result<std::vector<int64_t>> MakeSchedule(int64_t num_requests,
                                           double request_rate,

@@ -38,6 +38,7 @@ struct DatasetSpec {
   int64_t prefix_len = 0;       // random: shared prefix tokens (not counted
                                 // in input_len, as vLLM)
   int64_t vocab_size = 32000;   // random token ids are in [100, vocab_size)
+  bool text_prompts = false;    // random: words instead of token ids (chat)
 };
 
 // `num_prompts` prompts for `spec`, seeded. Files are sampled in order and

@@ -1,0 +1,171 @@
+#include "bench/runner.h"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <utility>
+
+#include "bench/driver.h"
+#include "bench/request_body.h"
+#include "bench/schedule.h"
+#include "client/http_client.h"
+
+namespace infx::bench {
+namespace {
+
+using metrics::RequestRecord;
+
+Result<client::ClientOptions> MakeClientOptions(const ClientConfig& config) {
+  INFX_ASSIGN_OR_RETURN(client::Url url, client::ParseUrl(config.base_url));
+  if (config.model.empty())
+    return Status::InvalidArgument("--model is required");
+  if (!(config.request_timeout_s > 0) || !(config.connect_timeout_s > 0)) {
+    return Status::InvalidArgument("timeouts must be > 0 seconds");
+  }
+  client::ClientOptions options;
+  options.base = std::move(url);
+  options.authorization = client::AuthorizationFromEnv(config.api_key_env);
+  options.connect_timeout_s = config.connect_timeout_s;
+  options.request_timeout_s = config.request_timeout_s;
+  options.capture_text = config.capture_text;
+  options.verify_tls = config.verify_tls;
+  return options;
+}
+
+// Records with identity and preallocated timestamp capacity.
+std::vector<RequestRecord> MakeRecords(const ClientConfig& config,
+                                       const std::vector<Prompt>& prompts,
+                                       int64_t warmup) {
+  std::vector<RequestRecord> records(prompts.size());
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    RequestRecord& r = records[i];
+    r.index = static_cast<int64_t>(i);
+    r.x_request_id = config.request_id_prefix + "-" + std::to_string(i);
+    r.warmup = static_cast<int64_t>(i) < warmup;
+    r.prompt_len = prompts[i].prompt_len;
+    r.max_tokens = prompts[i].max_tokens;
+    r.chunk_ns.reserve(
+        static_cast<size_t>(std::max<int64_t>(1, prompts[i].max_tokens)) + 1);
+  }
+  return records;
+}
+
+std::vector<client::PreparedRequest> MakeRequests(
+    const client::ClientOptions& options, const ClientConfig& config,
+    const std::vector<Prompt>& prompts, const SamplingParams& sampling) {
+  std::string target = EndpointTarget(options.base, config);
+  std::vector<client::PreparedRequest> requests;
+  requests.reserve(prompts.size());
+  for (const Prompt& p : prompts) {
+    requests.push_back({target, BuildRequestBody(config, p, sampling)});
+  }
+  return requests;
+}
+
+// Requests that were never sent (duration reached, or cancelled before
+// their turn) are not part of the result.
+void DropUnsent(std::vector<RequestRecord>* records) {
+  std::erase_if(*records,
+                [](const RequestRecord& r) { return r.send_ns == 0; });
+}
+
+std::string UtcDate() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return buf;
+}
+
+Status ValidateLoad(const BenchConfig& c) {
+  if (c.num_prompts < 1)
+    return Status::InvalidArgument("--num-prompts must be >= 1");
+  if (c.warmup < 0) return Status::InvalidArgument("--warmup must be >= 0");
+  if (c.max_concurrency < 0) {
+    return Status::InvalidArgument("--max-concurrency must be >= 0");
+  }
+  if (c.duration_s < 0)
+    return Status::InvalidArgument("--duration must be >= 0");
+  if (c.metrics.num_gpus < 1)
+    return Status::InvalidArgument("--num-gpus must be >= 1");
+  for (double p : c.metrics.percentiles) {
+    if (!(p >= 0 && p <= 100)) {
+      return Status::InvalidArgument("percentiles must be in [0, 100], got " +
+                                     std::to_string(p));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<RequestRecord>> RunRequests(
+    const ClientConfig& client, const std::vector<Prompt>& prompts,
+    const SamplingParams& sampling, int64_t concurrency,
+    std::atomic<bool>* cancel) {
+  if (concurrency < 0)
+    return Status::InvalidArgument("concurrency must be >= 0");
+  INFX_ASSIGN_OR_RETURN(client::ClientOptions options,
+                        MakeClientOptions(client));
+  std::vector<RequestRecord> records = MakeRecords(client, prompts, 0);
+  auto requests = MakeRequests(options, client, prompts, sampling);
+  Phase phase;
+  phase.end = prompts.size();
+  phase.concurrency = concurrency;
+  DriveOptions drive{options, false, cancel};
+  Drive(drive, requests, &records, {phase});
+  for (RequestRecord& r : records) {
+    if (r.send_ns == 0) {
+      r.error = metrics::ErrorKind::kCancelled;
+      r.error_message = "not sent: cancelled";
+    }
+  }
+  return records;
+}
+
+Result<BenchResult> RunBenchmark(const BenchConfig& config) {
+  // 1. Validate and prepare the client.
+  INFX_RETURN_IF_ERROR(ValidateLoad(config));
+  INFX_ASSIGN_OR_RETURN(client::ClientOptions options,
+                        MakeClientOptions(config.client));
+  // 2. Prompts (warm-up first), schedule, records and bodies: all before
+  //    the first request.
+  DatasetSpec dataset = config.dataset;
+  dataset.text_prompts = config.client.endpoint == Endpoint::kChat;
+  INFX_ASSIGN_OR_RETURN(
+      std::vector<Prompt> prompts,
+      MakePrompts(dataset, config.warmup + config.num_prompts, config.seed));
+  INFX_ASSIGN_OR_RETURN(std::vector<int64_t> offsets,
+                        MakeSchedule(config.num_prompts, config.request_rate,
+                                     config.burstiness, config.seed));
+  BenchResult result;
+  result.config = config;
+  result.config.cancel = nullptr;
+  result.records = MakeRecords(config.client, prompts, config.warmup);
+  auto requests =
+      MakeRequests(options, config.client, prompts, config.sampling);
+  // 3. Phases: warm-up (closed loop), then the measured load.
+  std::vector<Phase> phases;
+  size_t warm = static_cast<size_t>(config.warmup);
+  if (warm > 0) {
+    phases.push_back(Phase{0, warm, config.max_concurrency, {}, 0});
+  }
+  Phase measured{
+      warm, prompts.size(), config.max_concurrency, {}, config.duration_s};
+  if (!std::isinf(config.request_rate))
+    measured.offsets_ns = std::move(offsets);
+  phases.push_back(std::move(measured));
+  // 4. Run, then compute.
+  result.date = UtcDate();
+  DriveOutcome outcome =
+      Drive(DriveOptions{options, config.progress, config.cancel}, requests,
+            &result.records, phases);
+  result.cancelled = outcome.cancelled;
+  result.connections_opened = outcome.connections_opened;
+  DropUnsent(&result.records);
+  result.metrics = metrics::ComputeMetrics(result.records, config.metrics);
+  return result;
+}
+
+}  // namespace infx::bench
