@@ -107,9 +107,8 @@ class Runner {
     std::fflush(stderr);
   }
 
-  // Sends request i now (its scheduled_ns already set) and accounts for it.
+  // Sends request i (scheduled_ns set, counted in flight by the caller).
   asio::awaitable<void> SendOne(size_t i) {
-    ++in_flight_;
     co_await client_.Stream(requests_[i], &records_[i]);
     --in_flight_;
     ++finished_count_;
@@ -146,6 +145,7 @@ class Runner {
       bool closed = phase.offsets_ns.empty() || waited;
       records_[i].scheduled_ns = closed ? NowNs() : due;
       ++pending_;
+      ++in_flight_;  // counted now: the spawned coroutine starts later
       asio::co_spawn(io_, SendOne(i), asio::detached);
     }
     while (pending_ > 0) co_await all_done_.Wait();

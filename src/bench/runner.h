@@ -81,7 +81,7 @@ struct BenchConfig {
   // Metrics shown with percentiles in the summary (vLLM
   // --percentile-metrics); the JSON always has ttft, tpot, itl and e2el.
   std::vector<std::string> percentile_metrics = {"ttft", "tpot", "itl"};
-  bool progress = false;            // progress bar on stderr
+  bool progress = false;  // progress bar on stderr
   std::atomic<bool>* cancel = nullptr;
 };
 
