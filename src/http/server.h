@@ -12,6 +12,9 @@
 // Exchange::executor() run serialized.
 #pragma once
 
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange
+// clang-format on
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
