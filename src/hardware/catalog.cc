@@ -97,6 +97,22 @@ class EntryReader {
     return value.as<std::string>();
   }
 
+  Result<std::vector<std::string>> TextList(const char* key) const {
+    std::vector<std::string> out;
+    YAML::Node value = node_[key];
+    if (!value) return out;
+    if (!value.IsSequence()) {
+      return Error(value, fmt::format("'{}' must be a list of strings", key));
+    }
+    for (const auto& item : value) {
+      if (!item.IsScalar()) {
+        return Error(item, fmt::format("'{}' must be a list of strings", key));
+      }
+      out.push_back(item.as<std::string>());
+    }
+    return out;
+  }
+
   // Sets `out` when `key` is present; `present` says whether it was.
   Status Number(const char* key, double scale, double& out,
                 bool& present) const {
@@ -172,6 +188,9 @@ Status ApplyTextFields(const EntryReader& reader, HardwareSpec& spec) {
   INFX_ASSIGN_OR_RETURN(std::string display, reader.Text("display_name"));
   INFX_ASSIGN_OR_RETURN(std::string vendor, reader.Text("vendor"));
   INFX_ASSIGN_OR_RETURN(std::string source, reader.Text("source"));
+  INFX_ASSIGN_OR_RETURN(std::vector<std::string> aliases,
+                        reader.TextList("aliases"));
+  if (!aliases.empty()) spec.aliases = aliases;
   if (!display.empty()) spec.display_name = display;
   if (!vendor.empty()) spec.vendor = vendor;
   if (!source.empty()) spec.source = source;
