@@ -35,11 +35,11 @@ struct EmulatorOptions {
   int pp = 1;
   int ep = 1;
   bool dp_attention = false;
-  std::string precision = "bf16";     // weights: bf16 | fp8 | fp4
-  std::string kv_precision;           // empty = same as precision
+  std::string precision = "bf16";  // weights: bf16 | fp8 | fp4
+  std::string kv_precision;        // empty = same as precision
   std::string host = "127.0.0.1";
-  uint16_t port = 0;                  // 0 = pick a free port
-  int64_t max_num_seqs = 256;         // perf::SchedulerLimits defaults
+  uint16_t port = 0;           // 0 = pick a free port
+  int64_t max_num_seqs = 256;  // perf::SchedulerLimits defaults
   int64_t max_batched_tokens = 8192;
   // Fraction of HBM the engine may use (vLLM --gpu-memory-utilization);
   // <= 0 keeps the calibration's default.
@@ -61,7 +61,7 @@ struct EmulatorOptions {
   // Tokenizer vocab (HF vocab.json or tokenizer.json) for output text and
   // text-prompt counting; empty = built-in vocabulary and the chars/4 rule.
   std::string tokenizer_path;
-  int io_threads = 1;                 // threads serving connections
+  int io_threads = 1;  // threads serving connections
 };
 
 // The effective configuration after planning, as printed at start.
@@ -69,8 +69,8 @@ struct EmulatorInfo {
   std::string served_model_name;
   std::string deployment_label;  // "llama-3.1-8b on h200 tp1 bf16"
   int64_t kv_capacity_tokens = 0;
-  int64_t kv_blocks = 0;         // of kBlockSizeTokens
-  int64_t max_model_len = 0;     // context length accepted per request
+  int64_t kv_blocks = 0;              // of kBlockSizeTokens
+  int64_t max_model_len = 0;          // context length accepted per request
   int64_t max_concurrency_1k_1k = 0;  // largest concurrency at isl=osl=1024
 };
 

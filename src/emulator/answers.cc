@@ -1,0 +1,139 @@
+#include "emulator/answers.h"
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/files.h"
+#include "emulator/text_gen.h"
+
+namespace infx::emulator {
+namespace {
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+Result<double> ParseNumber(std::string_view text, std::string_view what) {
+  const std::string t = Trim(text);
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || ptr != t.data() + t.size()) {
+    return Status::InvalidArgument("bad " + std::string(what) + " '" + t + "'");
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<AccuracySpec> AccuracySpec::Parse(std::string_view spec) {
+  AccuracySpec out;
+  const std::string where = "--answer-accuracy '" + std::string(spec) + "'";
+  std::stringstream ss{std::string(spec)};
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const size_t colon = item.find(':');
+    int64_t batch = 1;
+    std::string p_text = item;
+    if (colon != std::string::npos) {
+      INFX_ASSIGN_OR_RETURN(double b,
+                            ParseNumber(item.substr(0, colon), "batch size"));
+      batch = static_cast<int64_t>(b);
+      p_text = item.substr(colon + 1);
+    }
+    auto p = ParseNumber(p_text, "probability");
+    if (!p.ok()) return p.status().WithContext(where);
+    if (*p < 0 || *p > 1)
+      return Status::InvalidArgument(where + ": probability outside [0, 1]");
+    if (!out.steps_.empty() && batch <= out.steps_.back().first) {
+      return Status::InvalidArgument(where +
+                                     ": batch thresholds must increase");
+    }
+    out.steps_.emplace_back(batch, *p);
+  }
+  if (out.steps_.empty()) return Status::InvalidArgument(where + ": empty");
+  return out;
+}
+
+double AccuracySpec::At(int64_t running_batch) const {
+  double p = steps_.front().second;
+  for (const auto& [batch, prob] : steps_) {
+    if (running_batch >= batch) p = prob;
+  }
+  return p;
+}
+
+Result<AnswerKey> AnswerKey::Load(const std::string& path) {
+  INFX_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  AnswerKey key;
+  std::stringstream ss(text);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(ss, line)) {
+    ++line_no;
+    if (Trim(line).empty()) continue;
+    const std::string where = path + ":" + std::to_string(line_no);
+    INFX_ASSIGN_OR_RETURN(nlohmann::json obj, ParseJson(line, where));
+    if (!obj.is_object() || !obj.contains("question") ||
+        !obj.contains("answer") || !obj["question"].is_string() ||
+        !obj["answer"].is_string()) {
+      return Status::ParseError(
+          where + ": expected {\"question\": str, \"answer\": str}");
+    }
+    const std::string answer = obj["answer"];
+    const size_t mark = answer.rfind("####");
+    if (mark == std::string::npos) {
+      return Status::ParseError(where + ": answer does not end in '#### N'");
+    }
+    std::string number = Trim(answer.substr(mark + 4));
+    std::erase(number, ',');
+    key.entries_.push_back({Trim(obj["question"].get<std::string>()), number});
+  }
+  if (key.entries_.empty()) return Status::ParseError(path + ": no questions");
+  return key;
+}
+
+std::optional<size_t> AnswerKey::Match(std::string_view prompt) const {
+  std::optional<size_t> best;
+  size_t best_pos = 0;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const std::string& q = entries_[i].question;
+    if (q.empty() || q.size() > prompt.size()) continue;
+    const size_t pos = prompt.rfind(q);
+    if (pos == std::string_view::npos) continue;
+    if (!best || pos > best_pos ||
+        (pos == best_pos && q.size() > entries_[*best].question.size())) {
+      best = i;
+      best_pos = pos;
+    }
+  }
+  return best;
+}
+
+std::string AnswerKey::Reply(size_t index, double p, uint64_t seed) const {
+  const Entry& e = entries_[index];
+  const uint64_t h = HashText(e.question, seed);
+  const double u = (h >> 11) * (1.0 / 9007199254740992.0);
+  std::string number = e.answer_number;
+  if (u >= p) {
+    // A wrong number: the right one shifted by 1..9 (or a fixed one if the
+    // key's answer is not an integer).
+    long long v = 0;
+    auto [ptr, ec] =
+        std::from_chars(number.data(), number.data() + number.size(), v);
+    const long long shift = 1 + static_cast<long long>((h >> 7) % 9);
+    number = (ec == std::errc() && ptr == number.data() + number.size())
+                 ? std::to_string(v + shift)
+                 : std::to_string(shift);
+  }
+  return "Let me work through the problem step by step and add up the amounts. "
+         "The answer is " +
+         number + ".\n#### " + number;
+}
+
+}  // namespace infx::emulator

@@ -1,0 +1,248 @@
+#include "emulator/emulator_server.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "common/precision.h"
+#include "emulator/service.h"
+#include "hardware/catalog.h"
+#include "model/model_loader.h"
+#include "perf/cost_model.h"
+#include "perf/memory.h"
+
+namespace infx::emulator {
+namespace {
+
+std::vector<double> TtftBuckets() {
+  return {0.001, 0.005, 0.01, 0.02,  0.04,  0.06,  0.08, 0.1,
+          0.25,  0.5,   0.75, 1.0,   2.5,   5.0,   7.5,  10.0,
+          20.0,  40.0,  80.0, 160.0, 640.0, 2560.0};
+}
+std::vector<double> ItlBuckets() {
+  return {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2,  0.3,  0.4, 0.5,
+          0.75, 1.0,   2.5,  5.0,   7.5, 10.0, 20.0, 40.0, 80.0};
+}
+std::vector<double> E2eBuckets() {
+  return {0.3,  0.5,   0.8,   1.0,   1.5,   2.0,    2.5,
+          5.0,  10.0,  15.0,  20.0,  30.0,  40.0,   50.0,
+          60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
+}
+
+struct Planned {
+  perf::Deployment deployment;
+  perf::MemoryPlan memory;
+};
+
+Result<Planned> PlanDeployment(const EmulatorOptions& o) {
+  auto model = model::LoadModel(o.model);
+  if (!model.ok()) return model.status().WithContext("--model");
+  auto hw = hardware::HardwareCatalog::Builtin().Find(o.hardware);
+  if (!hw.ok()) return hw.status().WithContext("--hardware");
+  auto weights = ParsePrecision(o.precision);
+  if (!weights.ok()) return weights.status().WithContext("--precision");
+  auto kv =
+      ParsePrecision(o.kv_precision.empty() ? o.precision : o.kv_precision);
+  if (!kv.ok()) return kv.status().WithContext("--kv-precision");
+  if (o.tp < 1 || o.pp < 1 || o.ep < 1) {
+    return Status::InvalidArgument("--tp, --pp and --ep must be >= 1");
+  }
+  Planned p;
+  p.deployment.model = std::move(model).value();
+  p.deployment.hardware = std::move(hw).value();
+  p.deployment.weight_precision = *weights;
+  p.deployment.kv_precision = *kv;
+  p.deployment.parallelism = {o.tp, o.pp, o.ep, o.dp_attention};
+  p.deployment.engine = perf::Engine::kVllm;
+  p.deployment.calibration =
+      perf::DefaultCalibration(p.deployment.hardware, perf::Engine::kVllm);
+  if (o.kv_cache_fraction > 0) {
+    if (o.kv_cache_fraction > 1) {
+      return Status::InvalidArgument("--kv-cache-fraction must be in (0, 1]");
+    }
+    p.deployment.calibration.memory_utilization = o.kv_cache_fraction;
+  }
+  p.memory = perf::PlanMemory(p.deployment);
+  if (!p.memory.fits && o.kv_capacity_tokens <= 0) {
+    return Status::FailedPrecondition("model does not fit: " + p.memory.reason);
+  }
+  return p;
+}
+
+Status ValidateLimits(const EmulatorOptions& o) {
+  if (o.max_num_seqs < 1)
+    return Status::InvalidArgument("--max-num-seqs must be >= 1");
+  if (o.max_batched_tokens < 1) {
+    return Status::InvalidArgument("--max-batched-tokens must be >= 1");
+  }
+  if (o.time_scale < 0)
+    return Status::InvalidArgument("--time-scale must be >= 0");
+  if (o.noise < 0 || o.noise > 1)
+    return Status::InvalidArgument("--noise must be in [0, 1]");
+  return Status::Ok();
+}
+
+Status LoadModes(const EmulatorOptions& o, EmulatorServer::Impl& impl) {
+  if (!o.tokenizer_path.empty()) {
+    auto vocab = Vocabulary::LoadFile(o.tokenizer_path);
+    if (!vocab.ok()) return vocab.status().WithContext("--tokenizer");
+    impl.vocab = std::move(vocab).value();
+  }
+  if (!o.answers_path.empty()) {
+    auto key = AnswerKey::Load(o.answers_path);
+    if (!key.ok()) return key.status().WithContext("--answers");
+    impl.answers = std::move(key).value();
+  }
+  auto accuracy =
+      AccuracySpec::Parse(o.answer_accuracy.empty() ? "1" : o.answer_accuracy);
+  if (!accuracy.ok()) return accuracy.status();
+  impl.accuracy = std::move(accuracy).value();
+  auto faults = FaultPlan::Parse(o.faults);
+  if (!faults.ok()) return faults.status();
+  impl.faults = std::move(faults).value();
+  if (!o.trace_path.empty()) {
+    auto trace = TraceWriter::Open(o.trace_path);
+    if (!trace.ok()) return trace.status().WithContext("--trace");
+    impl.trace = std::move(trace).value();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+ServiceMetrics::ServiceMetrics()
+    : ttft_s(TtftBuckets()), itl_s(ItlBuckets()), e2e_s(E2eBuckets()) {}
+
+EmulatorServer::EmulatorServer(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+EmulatorServer::~EmulatorServer() { Stop(); }
+
+Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
+    EmulatorOptions options) {
+  INFX_RETURN_IF_ERROR(ValidateLimits(options));
+  INFX_ASSIGN_OR_RETURN(Planned planned, PlanDeployment(options));
+  auto impl = std::make_unique<Impl>();
+  INFX_RETURN_IF_ERROR(LoadModes(options, *impl));
+  EmulatorInfo& info = impl->info;
+  info.served_model_name = options.served_model_name.empty()
+                               ? options.model
+                               : options.served_model_name;
+  const perf::Deployment& d = planned.deployment;
+  info.deployment_label =
+      fmt::format("{} on {} {} {}", d.model.name, d.hardware.name,
+                  d.parallelism.Label(), PrecisionName(d.weight_precision));
+  info.kv_capacity_tokens = options.kv_capacity_tokens > 0
+                                ? options.kv_capacity_tokens
+                                : planned.memory.kv_capacity_tokens;
+  info.kv_blocks = info.kv_capacity_tokens / kBlockSizeTokens;
+  const int64_t context = d.model.max_position_embeddings > 0
+                              ? d.model.max_position_embeddings
+                              : 131072;
+  info.max_model_len = std::min(context, info.kv_blocks * kBlockSizeTokens);
+  info.max_concurrency_1k_1k =
+      perf::MaxConcurrency(planned.memory, d, 1024, 1024);
+  if (info.kv_blocks < 1) {
+    return Status::FailedPrecondition("no KV-cache capacity left for " +
+                                      info.deployment_label);
+  }
+  EngineConfig engine_config;
+  engine_config.scheduler = {options.max_num_seqs, options.max_batched_tokens,
+                             info.kv_blocks, kBlockSizeTokens};
+  engine_config.time_scale = options.time_scale;
+  engine_config.noise = options.noise;
+  engine_config.seed = options.seed;
+  auto cost = std::make_shared<PerfStepCostModel>(perf::BuildCostModel(d));
+  impl->engine = std::make_unique<Engine>(engine_config, std::move(cost));
+  impl->created_unix_s =
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  impl->options = options;
+  impl->AddRoutes();
+  http::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.io_threads = options.io_threads;
+  impl->engine->Start();
+  auto server =
+      http::HttpServer::Start(server_options, impl->router.AsHandler());
+  if (!server.ok()) return server.status();
+  impl->server = std::move(server).value();
+  return std::unique_ptr<EmulatorServer>(new EmulatorServer(std::move(impl)));
+}
+
+uint16_t EmulatorServer::port() const { return impl_->server->port(); }
+const EmulatorInfo& EmulatorServer::info() const { return impl_->info; }
+
+void EmulatorServer::Stop() {
+  if (!impl_ || impl_->stopped.exchange(true)) return;
+  impl_->engine->Stop();  // aborts in-flight requests, wakes their handlers
+  impl_->server->Stop();  // lets handlers finish, closes connections
+  if (impl_->trace) impl_->trace->Close();
+}
+
+http::asio::awaitable<void> EmulatorServer::Impl::Models(http::Exchange& ex) {
+  nlohmann::json model = {{"id", info.served_model_name},
+                          {"object", "model"},
+                          {"created", created_unix_s},
+                          {"owned_by", "infx-emulate"},
+                          {"root", options.model},
+                          {"parent", nullptr},
+                          {"max_model_len", info.max_model_len},
+                          {"permission", nlohmann::json::array()}};
+  nlohmann::json body = {{"object", "list"}, {"data", {model}}};
+  Status s = co_await ex.Respond(200, "application/json", body.dump());
+  (void)s;
+}
+
+http::asio::awaitable<void> EmulatorServer::Impl::Metrics(http::Exchange& ex) {
+  const EngineCounters& c = engine->counters();
+  std::string labels = "model_name=\"";
+  AppendJsonEscaped(labels, info.served_model_name);
+  labels += "\"";
+  const double kv_usage =
+      info.kv_blocks > 0
+          ? static_cast<double>(c.used_blocks.load()) / info.kv_blocks
+          : 0;
+  http::PrometheusWriter w;
+  w.AddGauge("vllm:num_requests_running",
+             "Number of requests in model execution batches.", labels,
+             static_cast<double>(c.running.load()));
+  w.AddGauge("vllm:num_requests_waiting",
+             "Number of requests waiting to be processed.", labels,
+             static_cast<double>(c.waiting.load()));
+  w.AddGauge("vllm:gpu_cache_usage_perc",
+             "GPU KV-cache usage. 1 means 100 percent usage.", labels,
+             kv_usage);
+  w.AddGauge("vllm:kv_cache_usage_perc",
+             "KV-cache usage. 1 means 100 percent usage.", labels, kv_usage);
+  w.AddCounter("vllm:num_preemptions_total", "Cumulative number of preemption.",
+               labels, static_cast<double>(c.preemptions.load()));
+  w.AddCounter("vllm:prompt_tokens_total",
+               "Number of prefill tokens processed.", labels,
+               static_cast<double>(c.prompt_tokens.load()));
+  w.AddCounter("vllm:generation_tokens_total",
+               "Number of generation tokens processed.", labels,
+               static_cast<double>(c.generation_tokens.load()));
+  w.AddCounter("vllm:request_success_total",
+               "Count of successfully processed requests.", labels,
+               static_cast<double>(metrics.success.load()));
+  w.AddHistogram("vllm:time_to_first_token_seconds",
+                 "Histogram of time to first token in seconds.", labels,
+                 metrics.ttft_s.Read());
+  const auto itl = metrics.itl_s.Read();
+  w.AddHistogram("vllm:inter_token_latency_seconds",
+                 "Histogram of inter-token latency in seconds.", labels, itl);
+  w.AddHistogram("vllm:time_per_output_token_seconds",
+                 "Histogram of time per output token in seconds.", labels, itl);
+  w.AddHistogram("vllm:e2e_request_latency_seconds",
+                 "Histogram of end to end request latency in seconds.", labels,
+                 metrics.e2e_s.Read());
+  Status s = co_await ex.Respond(
+      200, std::string(http::PrometheusWriter::kContentType), w.text());
+  (void)s;
+}
+
+}  // namespace infx::emulator

@@ -1,0 +1,143 @@
+#include "emulator/scheduler.h"
+
+#include <algorithm>
+
+namespace infx::emulator {
+
+Scheduler::Scheduler(SchedulerConfig config)
+    : config_(config), free_blocks_(config.num_blocks) {
+  config_.block_size_tokens = std::max<int64_t>(1, config_.block_size_tokens);
+  config_.max_batched_tokens = std::max<int64_t>(1, config_.max_batched_tokens);
+  config_.max_num_seqs = std::max<int64_t>(1, config_.max_num_seqs);
+}
+
+int64_t Scheduler::BlocksFor(int64_t tokens) const {
+  return (tokens + config_.block_size_tokens - 1) / config_.block_size_tokens;
+}
+
+void Scheduler::Add(const SeqSpec& spec) {
+  Seq seq;
+  seq.spec = spec;
+  seq.spec.prompt_tokens = std::max<int64_t>(1, spec.prompt_tokens);
+  seq.spec.output_tokens = std::max<int64_t>(1, spec.output_tokens);
+  seqs_[spec.id] = seq;
+  waiting_.push_back(spec.id);
+}
+
+void Scheduler::Free(Seq& seq) {
+  free_blocks_ += seq.blocks;
+  seq.blocks = 0;
+}
+
+bool Scheduler::Abort(uint64_t id) {
+  auto it = seqs_.find(id);
+  if (it == seqs_.end()) return false;
+  Free(it->second);
+  std::erase(running_, id);
+  std::erase(waiting_, id);
+  seqs_.erase(it);
+  return true;
+}
+
+bool Scheduler::Reserve(Seq& seq, int64_t tokens) {
+  const int64_t extra = BlocksFor(tokens) - seq.blocks;
+  if (extra <= 0) return true;
+  if (extra > free_blocks_) return false;
+  free_blocks_ -= extra;
+  seq.blocks += extra;
+  return true;
+}
+
+// Recompute preemption (vLLM V1): the most recently admitted running
+// request loses its KV cache and goes back to the front of the queue.
+void Scheduler::PreemptLast() {
+  const uint64_t id = running_.back();
+  running_.pop_back();
+  Seq& seq = seqs_.at(id);
+  Free(seq);
+  seq.computed = 0;
+  waiting_.push_front(id);
+  ++plan_.preempted;
+  ++total_preemptions_;
+}
+
+void Scheduler::Push(Seq& seq, int64_t n) {
+  const bool decode = seq.computed >= seq.spec.prompt_tokens && n == 1;
+  plan_.seqs.push_back({seq.spec.id, n, seq.computed, decode});
+}
+
+void Scheduler::ScheduleRunning(int64_t& budget) {
+  size_t i = 0;
+  while (i < running_.size() && budget > 0) {
+    Seq& seq = seqs_.at(running_[i]);
+    const int64_t n = std::min(seq.known() - seq.computed, budget);
+    bool self_preempted = false;
+    while (!Reserve(seq, seq.computed + n)) {
+      const bool last = running_.back() == seq.spec.id;
+      PreemptLast();
+      if (last) {
+        self_preempted = true;
+        break;
+      }
+    }
+    if (self_preempted) break;
+    Push(seq, n);
+    budget -= n;
+    ++i;
+  }
+}
+
+void Scheduler::ScheduleWaiting(int64_t& budget) {
+  while (!waiting_.empty() && budget > 0 &&
+         num_running() < config_.max_num_seqs) {
+    Seq& seq = seqs_.at(waiting_.front());
+    const int64_t n = std::min(seq.known() - seq.computed, budget);
+    if (!Reserve(seq, seq.computed + n)) break;
+    waiting_.pop_front();
+    running_.push_back(seq.spec.id);
+    Push(seq, n);
+    budget -= n;
+  }
+}
+
+const StepPlan& Scheduler::Schedule() {
+  plan_.seqs.clear();
+  plan_.prefill_chunks.clear();
+  plan_.preempted = 0;
+  int64_t budget = config_.max_batched_tokens;
+  ScheduleRunning(budget);
+  if (plan_.preempted == 0) ScheduleWaiting(budget);
+  perf::BatchShape shape;
+  for (const ScheduledSeq& s : plan_.seqs) {
+    if (s.decode) {
+      ++shape.decode_seqs;
+      shape.decode_context_tokens += s.cached_tokens + 1;
+    } else {
+      plan_.prefill_chunks.push_back({s.new_tokens, s.cached_tokens});
+    }
+  }
+  shape.prefill_chunks = plan_.prefill_chunks;
+  plan_.shape = shape;
+  return plan_;
+}
+
+void Scheduler::Complete(std::vector<TokenEvent>& out) {
+  for (const ScheduledSeq& s : plan_.seqs) {
+    auto it = seqs_.find(s.id);
+    if (it == seqs_.end()) continue;
+    Seq& seq = it->second;
+    seq.computed += s.new_tokens;
+    if (seq.computed < seq.known()) continue;  // prefill chunk, no token yet
+    const int64_t index = seq.outputs++;
+    const bool finished = seq.outputs >= seq.spec.output_tokens;
+    out.push_back({s.id, index, finished});
+    if (finished) {
+      Free(seq);
+      std::erase(running_, s.id);
+      seqs_.erase(it);
+    }
+  }
+  plan_.seqs.clear();
+}
+
+}  // namespace infx::emulator

@@ -1,0 +1,108 @@
+// Scheduler: the iteration-level scheduler of the emulated engine, after
+// vLLM V1's (vllm/v1/core/sched/scheduler.py): a running set served first,
+// a FIFO waiting queue, a KV cache of fixed-size blocks from which a
+// request is admitted only when the blocks for its scheduled tokens are
+// free, recompute preemption of the most recently admitted running request
+// when the cache runs out, a per-step token budget (max_batched_tokens)
+// with chunked prefill, and max_num_seqs.
+//
+// Pure logic with no clock: Schedule() plans a step, Complete() applies it
+// and reports the tokens it produced. A request produces its first token in
+// the step that computes the last prompt token, then one token per step.
+//
+// Thread-safety: not thread-safe; owned by the engine thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include "perf/step_time.h"
+
+namespace infx::emulator {
+
+struct SchedulerConfig {
+  int64_t max_num_seqs = 256;
+  int64_t max_batched_tokens = 8192;
+  int64_t num_blocks = 0;  // KV-cache capacity in blocks
+  int64_t block_size_tokens = 16;
+};
+
+struct SeqSpec {
+  uint64_t id = 0;
+  int64_t prompt_tokens = 1;  // >= 1
+  int64_t output_tokens = 1;  // tokens to generate, >= 1
+};
+
+// One request's share of a planned step.
+struct ScheduledSeq {
+  uint64_t id = 0;
+  int64_t new_tokens = 0;     // tokens computed this step
+  int64_t cached_tokens = 0;  // tokens already in the KV cache
+  bool decode = false;        // a one-token decode (vs a prefill chunk)
+};
+
+struct StepPlan {
+  std::vector<ScheduledSeq> seqs;
+  std::vector<perf::PrefillChunk> prefill_chunks;  // backing for shape
+  perf::BatchShape shape;                          // spans prefill_chunks
+  int64_t preempted = 0;  // requests preempted while planning
+  bool empty() const { return seqs.empty(); }
+};
+
+// A token produced by a completed step.
+struct TokenEvent {
+  uint64_t id = 0;
+  int64_t index = 0;      // 0-based output token index
+  bool finished = false;  // the request's last token
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(SchedulerConfig config);
+
+  void Add(const SeqSpec& spec);
+  // Removes a waiting or running request and frees its blocks; false if
+  // unknown (already finished).
+  bool Abort(uint64_t id);
+
+  // Plans the next step. Call Complete before planning another.
+  const StepPlan& Schedule();
+  // Applies the last planned step; appends the produced tokens to `out`.
+  void Complete(std::vector<TokenEvent>& out);
+
+  int64_t num_running() const { return static_cast<int64_t>(running_.size()); }
+  int64_t num_waiting() const { return static_cast<int64_t>(waiting_.size()); }
+  int64_t used_blocks() const { return config_.num_blocks - free_blocks_; }
+  int64_t total_blocks() const { return config_.num_blocks; }
+  int64_t total_preemptions() const { return total_preemptions_; }
+  bool idle() const { return running_.empty() && waiting_.empty(); }
+  const SchedulerConfig& config() const { return config_; }
+
+ private:
+  struct Seq {
+    SeqSpec spec;
+    int64_t computed = 0;  // tokens in the KV cache
+    int64_t outputs = 0;   // tokens produced so far
+    int64_t blocks = 0;    // blocks held
+    int64_t known() const { return spec.prompt_tokens + outputs; }
+  };
+  int64_t BlocksFor(int64_t tokens) const;
+  bool Reserve(Seq& seq, int64_t tokens);  // grows seq's blocks to hold tokens
+  void Free(Seq& seq);
+  void PreemptLast();
+  void ScheduleRunning(int64_t& budget);
+  void ScheduleWaiting(int64_t& budget);
+  void Push(Seq& seq, int64_t n);
+
+  SchedulerConfig config_;
+  int64_t free_blocks_ = 0;
+  std::unordered_map<uint64_t, Seq> seqs_;
+  std::vector<uint64_t> running_;  // admission order
+  std::deque<uint64_t> waiting_;
+  StepPlan plan_;
+  int64_t total_preemptions_ = 0;
+};
+
+}  // namespace infx::emulator
