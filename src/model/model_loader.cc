@@ -176,7 +176,42 @@ Status ReadLayerAttention(JsonFields& f, ModelSpec& spec) {
   return Status::Ok();
 }
 
+// Rejects shapes no real model has, so bad input fails with a message
+// instead of an absurd allocation or a division by zero later.
+Status ValidateShape(const ModelSpec& spec, const std::string& source) {
+  constexpr int64_t kMaxLayers = 100000;
+  constexpr int64_t kMaxWidth = int64_t{1} << 24;
+  auto bad = [&](const std::string& what) {
+    return Status::InvalidArgument(fmt::format("{}: {}", source, what));
+  };
+  if (spec.num_layers > kMaxLayers) {
+    return bad(fmt::format("num_hidden_layers {} is implausible (max {})",
+                           spec.num_layers, kMaxLayers));
+  }
+  for (int64_t width :
+       {spec.hidden_size, spec.vocab_size, spec.dense_intermediate_size,
+        spec.attention.head_dim, spec.attention.num_heads}) {
+    if (width > kMaxWidth) {
+      return bad(fmt::format("dimension {} is implausible (max {})", width,
+                             kMaxWidth));
+    }
+  }
+  const AttentionSpec& a = spec.attention;
+  if (a.num_kv_heads > a.num_heads || a.num_heads % a.num_kv_heads != 0) {
+    return bad(fmt::format(
+        "num_attention_heads {} is not a multiple of num_key_value_heads {}",
+        a.num_heads, a.num_kv_heads));
+  }
+  if (spec.moe && (spec.moe->experts_per_token > spec.moe->num_experts ||
+                   spec.moe->num_experts > kMaxWidth)) {
+    return bad(fmt::format("{} experts per token of {} experts",
+                           spec.moe->experts_per_token, spec.moe->num_experts));
+  }
+  return Status::Ok();
+}
+
 Status BuildLayers(JsonFields& f, ModelSpec& spec) {
+  INFX_RETURN_IF_ERROR(ValidateShape(spec, f.source()));
   spec.layers.assign(spec.num_layers, LayerSpec{});
   for (int64_t i = 0; i < spec.num_layers; ++i) {
     spec.layers[i].moe = IsMoeLayer(f, spec, i);

@@ -220,6 +220,27 @@ TEST(ModelLoaderTest, LayerTypesOfTheWrongLengthAreAnError) {
   EXPECT_NE(spec.status().message().find("layer_types"), std::string::npos);
 }
 
+TEST(ModelLoaderTest, ImplausibleShapesAreErrorsNotCrashes) {
+  nlohmann::json config = MinimalConfig();
+  config["num_hidden_layers"] = 1e15;
+  EXPECT_NE(ParseHfConfig(config, "new", "new.json")
+                .status()
+                .message()
+                .find("num_hidden_layers"),
+            std::string::npos);
+  config = MinimalConfig();
+  config["num_key_value_heads"] = 3;
+  EXPECT_NE(ParseHfConfig(config, "new", "new.json")
+                .status()
+                .message()
+                .find("num_key_value_heads"),
+            std::string::npos);
+  config = MinimalConfig();
+  config["num_local_experts"] = 4;
+  config["num_experts_per_tok"] = 8;
+  EXPECT_FALSE(ParseHfConfig(config, "new", "new.json").ok());
+}
+
 TEST(ModelLoaderTest, NonObjectConfigIsAnError) {
   EXPECT_FALSE(ParseHfConfig(nlohmann::json::array(), "x", "x.json").ok());
 }
