@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +66,14 @@ int DecodeStatus(int status) {
 
 }  // namespace
 
+// Reaps every exited process of group `pgid` that is our child (the shell,
+// and grandchildren reparented to us as the subreaper).
+static void ReapGroup(pid_t pgid) {
+  int status = 0;
+  while (waitpid(-pgid, &status, WNOHANG) > 0) {
+  }
+}
+
 ChildProcess::ChildProcess(pid_t pid, std::string log_path)
     : pid_(pid), log_path_(std::move(log_path)) {
   TrackGroup(pid_);
@@ -103,6 +112,9 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
                                       POSIX_SPAWN_SETSIGDEF |
                                       POSIX_SPAWN_SETSIGMASK);
+  // Orphaned grandchildren of engines become our children, so teardown can
+  // reap them instead of leaving zombies that keep the group "alive".
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr,
@@ -138,6 +150,7 @@ int ChildProcess::Terminate(double grace_s) {
       Clock::now() + std::chrono::duration<double>(std::max(0.0, grace_s));
   while (Clock::now() < deadline) {
     Poll();
+    if (status_) ReapGroup(pid_);
     if (status_ && !GroupAlive()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -147,7 +160,7 @@ int ChildProcess::Terminate(double grace_s) {
     if (waitpid(pid_, &status, 0) == pid_) status_ = DecodeStatus(status);
   }
   // Wait (briefly) for SIGKILLed grandchildren to disappear.
-  for (int i = 0; i < 100 && GroupAlive(); ++i) {
+  for (int i = 0; i < 100 && (ReapGroup(pid_), GroupAlive()); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   UntrackGroup(pid_);

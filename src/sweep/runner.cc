@@ -1,0 +1,354 @@
+#include "sweep/runner.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "bench/runner.h"
+#include "sweep/predict.h"
+#include "sweep/progress.h"
+
+namespace infx::sweep {
+namespace {
+
+double StatPercentile(const metrics::Stats& s, double p) {
+  for (const auto& [q, v] : s.percentiles) {
+    if (std::abs(q - p) < 1e-9) return v;
+  }
+  return s.max;
+}
+
+store::PointMetrics ToPointMetrics(const metrics::BenchMetrics& m) {
+  store::PointMetrics p;
+  p.tput_per_gpu_total = m.total_token_throughput_per_gpu;
+  p.tput_per_gpu_output = m.output_throughput_per_gpu;
+  p.tput_per_gpu_input = m.input_throughput_per_gpu;
+  p.interactivity_tok_s_user = m.interactivity.median;
+  p.mean_ttft_ms = m.ttft_ms.mean;
+  p.median_ttft_ms = m.ttft_ms.median;
+  p.p99_ttft_ms = StatPercentile(m.ttft_ms, 99);
+  p.mean_tpot_ms = m.tpot_ms.mean;
+  p.median_tpot_ms = m.tpot_ms.median;
+  p.p99_tpot_ms = StatPercentile(m.tpot_ms, 99);
+  p.mean_itl_ms = m.itl_ms.mean;
+  p.median_itl_ms = m.itl_ms.median;
+  p.p99_itl_ms = StatPercentile(m.itl_ms, 99);
+  p.mean_e2el_ms = m.e2el_ms.mean;
+  p.median_e2el_ms = m.e2el_ms.median;
+  p.p99_e2el_ms = StatPercentile(m.e2el_ms, 99);
+  p.request_throughput_rps = m.request_throughput;
+  p.completed = m.completed;
+  p.failed = m.failed;
+  p.duration_s = m.duration_s;
+  return p;
+}
+
+// One small object per measured request (warm-up excluded).
+nlohmann::json RequestSummaries(const bench::BenchResult& result) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : result.records) {
+    if (r.warmup) continue;
+    nlohmann::json j = {{"index", r.index},
+                        {"input_tokens", r.PromptTokens()},
+                        {"output_tokens", r.OutputTokens()},
+                        {"ok", r.ok()}};
+    auto put = [&j](const char* name, std::optional<double> v) {
+      j[name] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    put("ttft_ms", metrics::TtftMs(r));
+    put("tpot_ms", metrics::TpotMs(r));
+    put("e2el_ms", metrics::E2elMs(r));
+    if (!r.ok()) j["error"] = r.error_message;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+nlohmann::json ConfigDetails(const ServingConfig& c) {
+  nlohmann::json d = {
+      {"model", c.model},
+      {"hardware", c.hardware},
+      {"engine", c.engine},
+      {"precision", c.precision},
+      {"kv_precision", c.kv_precision.empty() ? c.precision : c.kv_precision},
+      {"tp", c.tp},
+      {"pp", c.pp},
+      {"ep", c.ep},
+      {"dp_attention", c.dp_attention},
+      {"parallelism", c.ParallelismLabel()},
+      {"num_gpus", c.gpus()}};
+  auto pool = [](const WorkerPool& w) {
+    return nlohmann::json{{"num_workers", w.num_workers},
+                          {"tp", w.tp},
+                          {"pp", w.pp},
+                          {"ep", w.ep},
+                          {"dp_attention", w.dp_attention}};
+  };
+  if (c.disaggregated()) {
+    d["prefill"] = pool(*c.prefill);
+    d["decode"] = pool(*c.decode);
+  }
+  if (!c.metadata.empty()) d["metadata"] = c.metadata;
+  return d;
+}
+
+std::string PointLabel(const Matrix& m, const Point& p) {
+  std::string label =
+      fmt::format("{} {} c={}", m.configs[p.config_index].Key(),
+                  m.workloads[p.workload_index].Label(), p.concurrency);
+  if (m.repetitions > 1) label += fmt::format(" rep {}", p.repetition);
+  return label;
+}
+
+Result<bench::BenchConfig> MakeBenchConfig(const SweepOptions& options,
+                                           const Point& p,
+                                           const TargetEndpoint& ep) {
+  const Matrix& m = options.matrix;
+  const Workload& w = m.workloads[p.workload_index];
+  bench::BenchConfig b;
+  b.client.base_url = ep.base_url;
+  b.client.model = ep.served_model;
+  INFX_ASSIGN_OR_RETURN(b.client.endpoint, bench::ParseEndpoint(m.endpoint));
+  b.dataset.name = "random";
+  b.dataset.input_len = w.isl;
+  b.dataset.output_len = w.osl;
+  b.dataset.range_ratio = w.range_ratio;
+  b.sampling.ignore_eos = true;  // as InferenceX's benchmark client
+  b.num_prompts = p.num_prompts;
+  b.max_concurrency = p.concurrency;
+  b.request_rate = std::numeric_limits<double>::infinity();
+  b.warmup = m.warmup_requests;
+  b.seed = PointSeed(m, p);
+  b.duration_s = m.point_timeout_s;
+  b.metrics.num_gpus = m.configs[p.config_index].gpus();
+  b.metrics.percentiles = {50, 90, 95, 99};
+  b.cancel = options.cancel;
+  return b;
+}
+
+bool Cancelled(const SweepOptions& o) { return o.cancel && o.cancel->load(); }
+
+// Runs and stores the points of one config (already up on `ep`).
+void RunConfigPoints(const SweepOptions& options,
+                     const std::vector<Point>& points, const TargetEndpoint& ep,
+                     store::ResultsStore& store, int64_t run_id,
+                     Progress& progress, SweepSummary& summary) {
+  const Matrix& m = options.matrix;
+  for (const Point& p : points) {
+    if (Cancelled(options)) return;
+    const Workload& w = m.workloads[p.workload_index];
+    const std::string key = m.configs[p.config_index].Key();
+    progress.Start(PointLabel(m, p),
+                   Progress::Work(p.num_prompts, p.concurrency, w.isl, w.osl));
+    auto fail = [&](const std::string& why) {
+      ++summary.points_failed;
+      summary.failures.push_back(
+          {key, fmt::format("c={} {}: {}", p.concurrency, w.Label(), why)});
+      progress.Done(why, false);
+    };
+    auto config = MakeBenchConfig(options, p, ep);
+    if (!config.ok()) {
+      fail(config.status().message());
+      continue;
+    }
+    auto result = bench::RunBenchmark(*config);
+    if (!result.ok()) {
+      fail(result.status().message());
+      continue;
+    }
+    if (result->cancelled) {
+      fail("interrupted (not stored)");
+      return;
+    }
+    const auto& bm = result->metrics;
+    if (bm.completed == 0) {
+      fail(fmt::format("no request succeeded ({} failed; not stored)",
+                       bm.failed));
+      continue;
+    }
+    store::PointRecord record;
+    record.key = MakePointKey(m, p, run_id);
+    record.metrics = ToPointMetrics(bm);
+    record.metrics_json = bench::BenchResultToJson(*result);
+    record.request_summaries = RequestSummaries(*result);
+    auto stored = store.InsertPoint(record);
+    if (!stored.ok()) {
+      fail("store: " + stored.status().message());
+      continue;
+    }
+    ++summary.points_measured;
+    progress.Done(
+        fmt::format("{:.0f} tok/s/GPU, {:.1f} tok/s/user{}",
+                    bm.total_token_throughput_per_gpu, bm.interactivity.median,
+                    bm.failed ? fmt::format(", {} failed", bm.failed) : ""),
+        true);
+  }
+}
+
+Status UpsertConfig(const SweepOptions& options, int config_index,
+                    const TargetEndpoint* ep, store::ResultsStore& store,
+                    int64_t run_id) {
+  const ServingConfig& c = options.matrix.configs[config_index];
+  store::ConfigRecord rec;
+  rec.run_id = run_id;
+  rec.config_key = c.Key();
+  rec.hardware = c.hardware;
+  rec.num_gpus = c.gpus();
+  rec.details = ConfigDetails(c);
+  if (ep) {
+    rec.details["engine_version"] = ep->engine_version;
+    if (!ep->command.empty()) rec.details["launch_command"] = ep->command;
+    if (!ep->log_path.empty()) rec.details["engine_log"] = ep->log_path;
+  }
+  if (options.predict) {
+    auto predicted = PredictConfigPoints(options.matrix, config_index);
+    if (predicted.ok()) {
+      rec.details["predicted_points"] = *predicted;
+    } else {
+      rec.details["prediction_error"] = predicted.status().message();
+    }
+  }
+  return store.UpsertConfig(rec).status();
+}
+
+// Groups point indices by config, configs in order of first appearance.
+std::vector<std::pair<int, std::vector<Point>>> GroupByConfig(
+    const std::vector<Point>& points) {
+  std::vector<std::pair<int, std::vector<Point>>> groups;
+  std::map<int, size_t> index;
+  for (const Point& p : points) {
+    auto [it, added] = index.try_emplace(p.config_index, groups.size());
+    if (added) groups.push_back({p.config_index, {}});
+    groups[it->second].second.push_back(p);
+  }
+  return groups;
+}
+
+}  // namespace
+
+uint64_t PointSeed(const Matrix& matrix, const Point& point) {
+  return matrix.seed + static_cast<uint64_t>(point.repetition);
+}
+
+store::PointKey MakePointKey(const Matrix& matrix, const Point& point,
+                             int64_t run_id) {
+  const Workload& w = matrix.workloads[point.workload_index];
+  store::PointKey key;
+  key.run_id = run_id;
+  key.config_key = matrix.configs[point.config_index].Key();
+  key.isl = static_cast<int>(w.isl);
+  key.osl = static_cast<int>(w.osl);
+  key.range_ratio = w.range_ratio;
+  key.concurrency = point.concurrency;
+  key.request_rate = 0;
+  key.repetition = point.repetition;
+  return key;
+}
+
+Result<int64_t> OpenRun(const SweepOptions& options,
+                        store::ResultsStore& store) {
+  if (!options.resume) {
+    store::NewRun run;
+    run.matrix_text = options.matrix_text;
+    run.infx_version = options.infx_version;
+    run.git_sha = options.git_sha;
+    char host[256] = {0};
+    if (gethostname(host, sizeof(host) - 1) == 0) run.host = host;
+    return store.CreateRun(run);
+  }
+  store::RunRecord run;
+  if (options.resume_run_id > 0) {
+    INFX_ASSIGN_OR_RETURN(run, store.GetRun(options.resume_run_id));
+  } else {
+    auto latest = store.LatestRun();
+    if (!latest.ok()) {
+      return Status::NotFound(
+          fmt::format("--resume: {} has no run to resume", store.Describe()));
+    }
+    run = *latest;
+  }
+  if (run.matrix_text != options.matrix_text) {
+    return Status::FailedPrecondition(fmt::format(
+        "--resume: run {} in {} was started from a different matrix; pass "
+        "the same matrix file (or --run ID of the matching run)",
+        run.run_id, store.Describe()));
+  }
+  return run.run_id;
+}
+
+Result<SweepSummary> RunPoints(const SweepOptions& options,
+                               const std::vector<Point>& points,
+                               ServingTarget& target,
+                               store::ResultsStore& store, int64_t run_id) {
+  const Matrix& m = options.matrix;
+  SweepSummary summary;
+  summary.run_id = run_id;
+  summary.points_planned = static_cast<int>(points.size());
+  // Step 1: drop points already stored (resume).
+  std::vector<Point> todo;
+  double total_work = 0;
+  for (const Point& p : points) {
+    INFX_ASSIGN_OR_RETURN(bool have,
+                          store.HasPoint(MakePointKey(m, p, run_id)));
+    if (have) {
+      ++summary.points_resumed;
+      continue;
+    }
+    const Workload& w = m.workloads[p.workload_index];
+    total_work += Progress::Work(p.num_prompts, p.concurrency, w.isl, w.osl);
+    todo.push_back(p);
+  }
+  Progress progress(options.progress, options.progress_is_tty,
+                    static_cast<int>(todo.size()), total_work);
+  if (summary.points_resumed > 0) {
+    progress.Note(
+        fmt::format("resuming run {}: {} of {} points already "
+                    "stored",
+                    run_id, summary.points_resumed, points.size()));
+  }
+  // Step 2: per config, bring the target up, run its points, tear down.
+  for (const auto& [config_index, group] : GroupByConfig(todo)) {
+    if (Cancelled(options)) break;
+    const ServingConfig& c = m.configs[config_index];
+    auto skip = [&](const std::string& why) {
+      summary.points_failed += static_cast<int>(group.size());
+      summary.failures.push_back({c.Key(), "config: " + why});
+      progress.Note(fmt::format("config {} skipped: {}", c.Key(), why));
+    };
+    if (std::string why = target.Unsupported(c); !why.empty()) {
+      skip(why);
+      continue;
+    }
+    progress.Note(
+        fmt::format("config {} ({} GPUs): starting target", c.Key(), c.gpus()));
+    auto ep = target.Start(c, config_index);
+    if (!ep.ok()) {
+      skip(ep.status().message());
+      continue;
+    }
+    Status upserted = UpsertConfig(options, config_index, &*ep, store, run_id);
+    if (!upserted.ok()) {
+      target.Stop();
+      return upserted;
+    }
+    RunConfigPoints(options, group, *ep, store, run_id, progress, summary);
+    target.Stop();
+  }
+  progress.Finish();
+  // Step 3: close the run.
+  summary.interrupted = Cancelled(options);
+  summary.elapsed_s = progress.elapsed_s();
+  const bool nothing = summary.points_measured == 0 &&
+                       summary.points_resumed == 0 && !points.empty();
+  INFX_RETURN_IF_ERROR(
+      store.FinishRun(run_id, summary.interrupted ? store::kRunInterrupted
+                              : nothing           ? store::kRunFailed
+                                                  : store::kRunCompleted));
+  return summary;
+}
+
+}  // namespace infx::sweep

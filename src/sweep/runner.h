@@ -1,0 +1,94 @@
+// The sweep runner: the main job of `infx sweep`. For each config of a
+// matrix it brings up the target (sweep/target.h), runs every remaining
+// point through the load generator (bench::RunBenchmark) and stores each
+// point in the results store the moment it completes (one transaction per
+// point), then tears the target down. `--resume` continues a run without
+// repeating or losing a point: points already stored are skipped
+// (store::ResultsStore::HasPoint), and the point in flight at a kill -9 is
+// the only one measured again. A config whose target fails to start is
+// reported and skipped; the sweep goes on with the next one.
+//
+// Points where no request succeeded, and the point interrupted by Ctrl-C,
+// are not stored (a resumed sweep measures them again).
+//
+// Thread-safety: RunSweep runs on the calling thread; `cancel` may be set
+// from any thread or a signal handler.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/results_store.h"
+#include "sweep/matrix.h"
+#include "sweep/target.h"
+
+namespace infx::sweep {
+
+struct SweepOptions {
+  Matrix matrix;
+  std::string matrix_text;  // stored with the run; identifies it on resume
+  // Resume: continue run `resume_run_id`, or when 0 the latest run whose
+  // matrix text equals matrix_text.
+  bool resume = false;
+  int64_t resume_run_id = 0;
+  std::string infx_version;
+  std::string git_sha;
+  // Predicted points (perf serving model) stored with each config for the
+  // report; needs the model and hardware to be known to the catalogs.
+  bool predict = true;
+  // Human progress (one line per point, or a live line on a terminal).
+  std::ostream* progress = nullptr;
+  bool progress_is_tty = false;
+  std::atomic<bool>* cancel = nullptr;
+  // RunPoints marks the run finished at its end (false: the caller will,
+  // e.g. between refinement rounds of --plan).
+  bool finish_run = true;
+};
+
+struct PointFailure {
+  std::string config_key;
+  std::string what;  // "c=64 1024/1024: <reason>" or "config: <reason>"
+};
+
+struct SweepSummary {
+  int64_t run_id = 0;
+  int points_planned = 0;   // points of the matrix (after planning)
+  int points_measured = 0;  // stored by this invocation
+  int points_resumed = 0;   // already stored, skipped
+  int points_failed = 0;    // not stored (failed or skipped config)
+  std::vector<PointFailure> failures;
+  bool interrupted = false;
+  double elapsed_s = 0;
+};
+
+// Runs `points` (indices into options.matrix) on `target`, storing into
+// `store`. Finishes the run as completed, interrupted or failed (when
+// nothing at all could be measured).
+Result<SweepSummary> RunPoints(const SweepOptions& options,
+                               const std::vector<Point>& points,
+                               ServingTarget& target,
+                               store::ResultsStore& store, int64_t run_id);
+
+// Opens or resumes the run for `options` (CreateRun, or the run to resume
+// after checking its matrix text matches). Returns the run id.
+Result<int64_t> OpenRun(const SweepOptions& options,
+                        store::ResultsStore& store);
+
+// OpenRun + MakeTarget + RunPoints over ExpandPoints(matrix).
+Result<SweepSummary> RunSweep(const SweepOptions& options,
+                              store::ResultsStore& store);
+
+// Stable seed of one point: the matrix seed plus the repetition, so every
+// config sees the same prompts at the same repetition.
+uint64_t PointSeed(const Matrix& matrix, const Point& point);
+
+// The store's natural key of a point.
+store::PointKey MakePointKey(const Matrix& matrix, const Point& point,
+                             int64_t run_id);
+
+}  // namespace infx::sweep
