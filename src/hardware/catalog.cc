@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include "common/files.h"
@@ -126,8 +127,9 @@ class EntryReader {
                                       value.IsScalar() ? value.Scalar()
                                                        : "a non-scalar"));
     }
-    if (!(parsed >= 0)) {
-      return Error(value, fmt::format("'{}' must be >= 0", key));
+    if (!(parsed >= 0) || !std::isfinite(parsed) || parsed > 1e30) {
+      return Error(value,
+                   fmt::format("'{}' must be a finite number >= 0", key));
     }
     if (present) {
       return Error(value, fmt::format("'{}' given twice (in two units)", key));
@@ -142,6 +144,7 @@ class EntryReader {
         fmt::format("{} line {}: {}", where_, at.Mark().line + 1, message));
   }
   const std::string& where() const { return where_; }
+  const YAML::Node& node() const { return node_; }
 
  private:
   const YAML::Node& node_;
@@ -174,7 +177,13 @@ Status ApplyEntry(const EntryReader& reader, bool complete,
     int& field = std::string(key) == "gpus_per_node"
                      ? spec.gpus_per_node
                      : spec.scale_up_domain_gpus;
-    field = std::max(1, static_cast<int>(value));
+    if (value < 1 || value > 1e6 || value != std::floor(value)) {
+      return reader.Error(reader.node()[key],
+                          fmt::format("'{}' must be a whole number of GPUs "
+                                      "between 1 and 1000000",
+                                      key));
+    }
+    field = static_cast<int>(value);
   }
   if (complete && !missing.empty()) {
     return Status::InvalidArgument(fmt::format(
@@ -259,6 +268,17 @@ Status HardwareCatalog::MergeEntry(const YAML::Node& node,
 
 Status HardwareCatalog::MergeYamlFile(const std::string& path) {
   INFX_ASSIGN_OR_RETURN(YAML::Node root, ReadYamlFile(path));
+  try {
+    return MergeYamlRoot(root, path);
+  } catch (const YAML::Exception& e) {
+    // e.g. a map used as a key: yaml-cpp conversions throw.
+    return Status::ParseError(
+        fmt::format("{} line {}: {}", path, e.mark.line + 1, e.msg));
+  }
+}
+
+Status HardwareCatalog::MergeYamlRoot(const YAML::Node& root,
+                                      const std::string& path) {
   if (!root.IsMap() || !root["hardware"]) {
     return Status::InvalidArgument(fmt::format(
         "{}: expected a top-level 'hardware:' list of entries", path));

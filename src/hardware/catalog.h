@@ -38,6 +38,7 @@ class HardwareCatalog {
   // One YAML entry: overrides fields of an existing entry (by name or
   // alias), or adds a new one (complete, or `based_on` an existing one).
   Status MergeEntry(const YAML::Node& node, const std::string& where);
+  Status MergeYamlRoot(const YAML::Node& root, const std::string& path);
 
   std::vector<HardwareSpec> entries_;
 };

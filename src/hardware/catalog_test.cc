@@ -216,6 +216,20 @@ TEST_F(CatalogYamlTest, UnknownTopLevelKeyAndNonNumbersAreErrors) {
                    .ok());
 }
 
+TEST_F(CatalogYamlTest, OutOfRangeValuesAreErrorsNotCrashes) {
+  for (const char* text :
+       {"hardware:\n  - name: h200\n    tdp_watts: .inf\n",
+        "hardware:\n  - name: h200\n    gpus_per_node: 1e300\n",
+        "hardware:\n  - name: h200\n    gpus_per_node: 0\n",
+        "hardware:\n  - {name: h200, ? [a]: 1}\n",
+        "hardware:\n  - name: h200\n    aliases: 3\n"}) {
+    SCOPED_TRACE(text);
+    Status status = catalog_.MergeYamlFile(Write(text));
+    EXPECT_FALSE(status.ok());
+    EXPECT_EQ(status.message().find('\n'), std::string::npos);
+  }
+}
+
 TEST_F(CatalogYamlTest, MalformedYamlIsAParseError) {
   Status status =
       catalog_.MergeYamlFile(Write("hardware: [\n  - name: h200\n"));

@@ -179,7 +179,7 @@ Status ReadLayerAttention(JsonFields& f, ModelSpec& spec) {
 // Rejects shapes no real model has, so bad input fails with a message
 // instead of an absurd allocation or a division by zero later.
 Status ValidateShape(const ModelSpec& spec, const std::string& source) {
-  constexpr int64_t kMaxLayers = 100000;
+  constexpr int64_t kMaxLayers = 10000;
   constexpr int64_t kMaxWidth = int64_t{1} << 24;
   auto bad = [&](const std::string& what) {
     return Status::InvalidArgument(fmt::format("{}: {}", source, what));
@@ -223,10 +223,14 @@ Status BuildLayers(JsonFields& f, ModelSpec& spec) {
 // Llama-4 vision tower + projector (Llama4VisionModel and
 // Llama4MultiModalProjector in transformers), counted from vision_config.
 int64_t Llama4VisionParams(const nlohmann::json& vision, int64_t text_hidden) {
+  // Values outside (0, 2^20] are ignored: the encoder is a side figure
+  // and must not overflow.
   auto get = [&](const char* key, int64_t fallback) {
     auto it = vision.find(key);
-    return it != vision.end() && it->is_number() ? it->get<int64_t>()
-                                                 : fallback;
+    if (it == vision.end() || !it->is_number()) return fallback;
+    const double value = it->get<double>();
+    return value >= 1 && value <= (1 << 20) ? static_cast<int64_t>(value)
+                                            : fallback;
   };
   const int64_t h = get("hidden_size", 1408);
   const int64_t layers = get("num_hidden_layers", 34);

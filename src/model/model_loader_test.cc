@@ -241,6 +241,23 @@ TEST(ModelLoaderTest, ImplausibleShapesAreErrorsNotCrashes) {
   EXPECT_FALSE(ParseHfConfig(config, "new", "new.json").ok());
 }
 
+TEST(ModelLoaderTest, HostileQuantAndVisionFieldsAreErrorsNotCrashes) {
+  nlohmann::json config = MinimalConfig();
+  config["quantization_config"] = {{"quant_method", "fp8"},
+                                   {"weight_block_size", {1e9, 1e9, 1e9}}};
+  EXPECT_FALSE(ParseHfConfig(config, "new", "new.json").ok());
+  config["quantization_config"] = {
+      {"quant_method", "compressed-tensors"},
+      {"config_groups", {{"g", {{"weights", {{"num_bits", "eight"}}}}}}}};
+  Result<ModelSpec> spec = ParseHfConfig(config, "new", "new.json");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.status().message().find("num_bits"), std::string::npos);
+  config = MinimalConfig();
+  config["model_type"] = "llama4";
+  config["vision_config"] = {{"hidden_size", 1e30}, {"num_hidden_layers", -3}};
+  EXPECT_TRUE(ParseHfConfig(config, "new", "new.json").ok());
+}
+
 TEST(ModelLoaderTest, NonObjectConfigIsAnError) {
   EXPECT_FALSE(ParseHfConfig(nlohmann::json::array(), "x", "x.json").ok());
 }

@@ -27,7 +27,13 @@ QuantConfig ReadFp8(JsonFields& fields, const std::string& method) {
   std::vector<int64_t> block = fields.Ints("weight_block_size");
   if (!block.empty()) {
     quant.block_size = 1;
-    for (int64_t b : block) quant.block_size *= b;
+    for (int64_t b : block) {
+      if (b < 1 || b > (1 << 20)) {
+        fields.Fail("field 'weight_block_size' entries must be in 1..2^20");
+        return quant;
+      }
+      quant.block_size *= b;
+    }
   }
   quant.excluded_modules = fields.Strings("modules_to_not_convert");
   if (quant.excluded_modules.empty()) {
@@ -46,15 +52,15 @@ QuantConfig ReadCompressedTensors(const nlohmann::json& config,
   auto groups = config.find("config_groups");
   if (groups == config.end() || !groups->is_object()) return quant;
   for (const auto& [name, group] : groups->items()) {
+    if (!group.is_object()) continue;
     auto weights = group.find("weights");
     if (weights == group.end() || !weights->is_object()) continue;
-    const int64_t bits = weights->value("num_bits", 16);
+    JsonFields w(*weights, "config_groups." + name + ".weights");
+    const int64_t bits = w.IntOr("num_bits", 16);
     if (bits == 8) quant.weight_precision = Precision::kFp8;
     if (bits == 4) quant.weight_precision = Precision::kFp4;
-    auto group_size = weights->find("group_size");
-    if (group_size != weights->end() && group_size->is_number_integer()) {
-      quant.block_size = group_size->get<int64_t>();
-    }
+    quant.block_size = w.IntOr("group_size", 0);
+    if (!w.status().ok()) fields.Fail(w.status().message());
     break;
   }
   return quant;
