@@ -53,8 +53,10 @@ struct EngineConfig {
   double noise = 0;         // relative std-dev of step-time noise
   uint64_t seed = 0;
   // When a step ends this much past its deadline, the next step starts from
-  // now instead of the missed deadline (the engine fell behind).
-  std::chrono::microseconds resync_after{2000};
+  // now instead of the missed deadline (the engine fell far behind, e.g.
+  // descheduled); smaller delays are absorbed by the following steps so
+  // that the mean step time stays the model's.
+  std::chrono::microseconds resync_after{50000};
 };
 
 struct EngineCounters {
