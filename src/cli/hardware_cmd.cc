@@ -33,11 +33,16 @@ Result<HardwareCatalog> LoadCatalog(const std::string& hardware_file) {
   return catalog;
 }
 
+// Blank when the precision has no tensor-core path, so the column stays
+// numeric (right-aligned).
 std::string Tflops(double flops) {
-  return flops > 0 ? FormatFixed(flops / 1e12, 1) : "-";
+  return flops > 0 ? FormatFixed(flops / 1e12, 1) : "";
 }
 std::string GBps(double bytes_per_s) {
-  return FormatFixed(bytes_per_s / 1e9, 0);
+  return FormatFixed(bytes_per_s / 1e9, 1);
+}
+std::string TflopsOrNone(double flops) {
+  return flops > 0 ? Tflops(flops) + " TFLOP/s" : "not supported";
 }
 
 void RunList(const HardwareOptions& options) {
@@ -66,7 +71,8 @@ void RunList(const HardwareOptions& options) {
                   FormatFixed(s.usd_per_gpu_hour, 2)});
   }
   table.Print(std::cout);
-  std::cout << "FLOP/s dense; bandwidths per GPU, one direction. "
+  std::cout << "FLOP/s dense (blank: no tensor-core path); bandwidths per "
+               "GPU, one direction. "
                "* reference price, an assumption: override with "
                "--hardware-file.\n";
   SetExitCode(0);
@@ -81,9 +87,9 @@ void PrintSpec(const HardwareSpec& s, std::ostream& out) {
   table.AddRow({"HBM capacity", FormatBytes(s.hbm_capacity_bytes)});
   table.AddRow(
       {"HBM bandwidth", FormatBytes(s.hbm_bandwidth_bytes_per_s) + "/s"});
-  table.AddRow({"BF16 dense", Tflops(s.bf16_flops) + " TFLOP/s"});
-  table.AddRow({"FP8 dense", Tflops(s.fp8_flops) + " TFLOP/s"});
-  table.AddRow({"FP4 dense", Tflops(s.fp4_flops) + " TFLOP/s"});
+  table.AddRow({"BF16 dense", TflopsOrNone(s.bf16_flops)});
+  table.AddRow({"FP8 dense", TflopsOrNone(s.fp8_flops)});
+  table.AddRow({"FP4 dense", TflopsOrNone(s.fp4_flops)});
   table.AddRow({"GPUs per node", std::to_string(s.gpus_per_node)});
   table.AddRow(
       {"scale-up domain", std::to_string(s.scale_up_domain_gpus) + " GPUs"});

@@ -262,6 +262,9 @@ void ReadExtraParams(const nlohmann::json& top, ModelSpec& spec) {
     spec.extra_params_note =
         "vision encoder and projector (vision_config absent: Llama-4 "
         "Scout/Maverick published vision_config assumed)";
+    spec.notes.push_back(
+        "vision_config absent: extra params assume the published Llama-4 "
+        "vision encoder");
   }
 }
 
