@@ -258,6 +258,51 @@ TEST(ModelLoaderTest, HostileQuantAndVisionFieldsAreErrorsNotCrashes) {
   EXPECT_TRUE(ParseHfConfig(config, "new", "new.json").ok());
 }
 
+TEST(ModelLoaderTest, MistralSlidesEveryLayerQwen2OnlyAboveMaxWindowLayers) {
+  nlohmann::json mistral = MinimalConfig();
+  mistral["model_type"] = "mistral";
+  mistral["sliding_window"] = 4096;
+  Result<ModelSpec> m = ParseHfConfig(mistral, "m", "m.json");
+  ASSERT_TRUE(m.ok());
+  for (const LayerSpec& layer : m->layers) {
+    EXPECT_EQ(layer.attention, LayerAttention::kSlidingWindow);
+    EXPECT_EQ(layer.window_tokens, 4096);
+  }
+  nlohmann::json qwen2 = MinimalConfig();
+  qwen2["model_type"] = "qwen2";
+  qwen2["sliding_window"] = 4096;
+  qwen2["use_sliding_window"] = true;
+  qwen2["max_window_layers"] = 2;
+  Result<ModelSpec> q = ParseHfConfig(qwen2, "q", "q.json");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->layers[1].attention, LayerAttention::kFull);
+  EXPECT_EQ(q->layers[2].attention, LayerAttention::kSlidingWindow);
+  EXPECT_TRUE(q->attention.qkv_bias);
+  EXPECT_FALSE(q->attention.o_bias);
+  qwen2["use_sliding_window"] = false;
+  EXPECT_EQ(ParseHfConfig(qwen2, "q", "q.json")->layers[3].attention,
+            LayerAttention::kFull);
+}
+
+TEST(ModelLoaderTest, DirectoryWithConfigAndQuantConfigLoadsAsTheDirName) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   "infx_model_dir_test" / "Llama-FP8";
+  std::filesystem::create_directories(dir);
+  const auto shared = SharedDataDir(INFX_SOURCE_DIR) / "models";
+  std::filesystem::copy_file(shared / "nvidia--Llama-3.1-70B-Instruct-FP8.json",
+                             dir / "config.json",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(
+      shared / "nvidia--Llama-3.1-70B-Instruct-FP8.hf_quant_config.json",
+      dir / "hf_quant_config.json",
+      std::filesystem::copy_options::overwrite_existing);
+  const ModelSpec spec = MustLoad(dir.string());
+  EXPECT_EQ(spec.name, "Llama-FP8");
+  ASSERT_TRUE(spec.quant.has_value());
+  EXPECT_EQ(spec.quant->weight_precision, Precision::kFp8);
+  std::filesystem::remove_all(dir.parent_path());
+}
+
 TEST(ModelLoaderTest, NonObjectConfigIsAnError) {
   EXPECT_FALSE(ParseHfConfig(nlohmann::json::array(), "x", "x.json").ok());
 }
