@@ -1,0 +1,258 @@
+// `infx sweep`: the main job. Runs a matrix (or an InferenceX master
+// config) of serving configs x workloads x concurrencies against a target,
+// stores every point as it completes, prints the frontier and writes the
+// HTML report. Schema: docs/matrix.md.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/version.h"
+#include "common/files.h"
+#include "common/table.h"
+#include "frontier/analysis.h"
+#include "frontier/format.h"
+#include "frontier/prices.h"
+#include "hardware/catalog.h"
+#include "report/report.h"
+#include "store/results_store.h"
+#include "sweep/inferencex.h"
+#include "sweep/matrix.h"
+#include "sweep/plan_sweep.h"
+#include "sweep/process.h"
+#include "sweep/runner.h"
+
+namespace infx::cli {
+namespace {
+
+struct SweepFlags {
+  std::string matrix_path;
+  std::string inferencex_path;
+  std::vector<std::string> filters;
+  std::string db = "infx.db";
+  std::string store_url;
+  std::string report_path;  // "" = infx-report-run<ID>.html
+  std::string url;          // overrides the target with a running server
+  bool resume = false;
+  int64_t run_id = 0;
+  bool plan = false;
+  int budget = 0;
+  bool list = false;
+  bool json = false;
+  bool quiet = false;
+};
+
+struct LoadedMatrix {
+  sweep::Matrix matrix;
+  std::string text;  // stored with the run
+};
+
+Result<LoadedMatrix> LoadInput(const SweepFlags& f) {
+  LoadedMatrix out;
+  if (!f.inferencex_path.empty()) {
+    INFX_ASSIGN_OR_RETURN(auto filters,
+                          sweep::ParseInferenceXFilters(f.filters));
+    INFX_ASSIGN_OR_RETURN(
+        auto im, sweep::ImportInferenceXFile(f.inferencex_path, filters));
+    INFX_ASSIGN_OR_RETURN(std::string content, ReadFile(f.inferencex_path));
+    out.matrix = std::move(im.matrix);
+    out.text = "# infx sweep --from-inferencex " + f.inferencex_path;
+    for (const auto& filter : f.filters) out.text += " --filter " + filter;
+    out.text += "\n" + content;
+  } else {
+    if (!f.filters.empty()) {
+      return Status::InvalidArgument(
+          "--filter applies to --from-inferencex imports only");
+    }
+    INFX_ASSIGN_OR_RETURN(out.matrix, sweep::LoadMatrixFile(f.matrix_path));
+    INFX_ASSIGN_OR_RETURN(out.text, ReadFile(f.matrix_path));
+  }
+  if (!f.url.empty()) {
+    out.matrix.target.kind = sweep::TargetKind::kUrl;
+    out.matrix.target.url = f.url;
+    out.text += "\n# --url " + f.url + "\n";
+  }
+  return out;
+}
+
+void PrintUnhonoured(const sweep::Matrix& m) {
+  if (m.unhonoured.empty()) return;
+  std::cerr << "fields not honoured (recorded, not acted on):\n";
+  for (const auto& line : m.unhonoured) std::cerr << "  " << line << "\n";
+}
+
+void PrintPoints(const sweep::Matrix& m,
+                 const std::vector<sweep::Point>& points) {
+  Table t({"config", "gpus", "isl", "osl", "concurrency", "rep", "prompts"});
+  for (const auto& p : points) {
+    const auto& c = m.configs[p.config_index];
+    const auto& w = m.workloads[p.workload_index];
+    t.AddRow({c.Key(), std::to_string(c.gpus()), std::to_string(w.isl),
+              std::to_string(w.osl), std::to_string(p.concurrency),
+              std::to_string(p.repetition), std::to_string(p.num_prompts)});
+  }
+  t.Print(std::cout);
+  std::cout << fmt::format("{} points, {} configs\n", points.size(),
+                           m.configs.size());
+}
+
+void PrintSummary(const sweep::SweepSummary& s, int full_grid) {
+  std::cerr << fmt::format(
+      "run {}: {} points measured, {} resumed, {} failed, {} of the {}-point "
+      "full grid ran, in {}{}\n",
+      s.run_id, s.points_measured, s.points_resumed, s.points_failed,
+      s.points_measured + s.points_resumed, full_grid,
+      FormatFixed(s.elapsed_s, 0) + " s",
+      s.interrupted ? " (interrupted; continue with --resume)" : "");
+  for (const auto& f : s.failures) {
+    std::cerr << fmt::format("  failed: {}: {}\n", f.config_key, f.what);
+  }
+}
+
+// Prints the frontier and writes the report of the run.
+Status Conclude(const SweepFlags& f, store::ResultsStore& store, int64_t run_id,
+                const sweep::SweepSummary& summary, int full_grid) {
+  INFX_ASSIGN_OR_RETURN(auto configs, store.ListConfigs(run_id));
+  const auto prices =
+      frontier::PricesForConfigs(hardware::HardwareCatalog::Builtin(), configs);
+  frontier::AnalysisOptions options;
+  INFX_ASSIGN_OR_RETURN(auto analysis,
+                        frontier::AnalyzeRun(store, run_id, options, prices));
+  const std::string report = f.report_path.empty()
+                                 ? fmt::format("infx-report-run{}.html", run_id)
+                                 : f.report_path;
+  report::ReportOptions ro;
+  ro.analysis = options;
+  ro.prices = prices;
+  INFX_RETURN_IF_ERROR(report::WriteHtmlReport(store, run_id, report, ro));
+  if (f.json) {
+    nlohmann::json j = {{"run_id", run_id},
+                        {"store", store.Describe()},
+                        {"report", report},
+                        {"points_measured", summary.points_measured},
+                        {"points_resumed", summary.points_resumed},
+                        {"points_failed", summary.points_failed},
+                        {"full_grid_points", full_grid},
+                        {"interrupted", summary.interrupted},
+                        {"frontier", frontier::FrontierJson(analysis)}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << frontier::FormatFrontierTable(analysis);
+    std::cout << fmt::format("store: {}  run: {}  report: {}\n",
+                             store.Describe(), run_id, report);
+  }
+  return Status::Ok();
+}
+
+Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
+  if (f.matrix_path.empty() == f.inferencex_path.empty()) {
+    return Status::InvalidArgument(
+        "give a matrix file or --from-inferencex FILE (exactly one)");
+  }
+  INFX_ASSIGN_OR_RETURN(LoadedMatrix input, LoadInput(f));
+  PrintUnhonoured(input.matrix);
+  const std::vector<sweep::Point> grid = sweep::ExpandPoints(input.matrix);
+  if (f.list) {
+    PrintPoints(input.matrix, grid);
+    return Status::Ok();
+  }
+  INFX_ASSIGN_OR_RETURN(
+      auto store,
+      store::OpenResultsStore(f.store_url.empty() ? f.db : f.store_url));
+  sweep::SweepOptions options;
+  options.matrix = std::move(input.matrix);
+  options.matrix_text = input.text;
+  options.resume = f.resume;
+  options.resume_run_id = f.run_id;
+  options.infx_version = VersionString();
+  options.git_sha = GitSha();
+  options.progress = f.quiet ? nullptr : &std::cerr;
+  options.progress_is_tty = isatty(STDERR_FILENO) != 0;
+  options.cancel = cancel;
+  sweep::SweepSummary summary;
+  if (f.plan) {
+    sweep::PlanSweepOptions po;
+    po.budget_points = f.budget;
+    INFX_ASSIGN_OR_RETURN(summary, sweep::RunPlannedSweep(options, po, *store));
+  } else {
+    INFX_ASSIGN_OR_RETURN(summary, sweep::RunSweep(options, *store));
+  }
+  PrintSummary(summary, static_cast<int>(grid.size()));
+  INFX_RETURN_IF_ERROR(Conclude(f, *store, summary.run_id, summary,
+                                static_cast<int>(grid.size())));
+  if (summary.interrupted) {
+    return Status(ErrorCode::kCancelled,
+                  fmt::format("sweep interrupted; resume with: infx sweep ... "
+                              "--resume --run {}",
+                              summary.run_id));
+  }
+  if (summary.points_failed > 0) {
+    return Status::Unavailable(fmt::format(
+        "{} of {} points failed (listed above); --resume retries them",
+        summary.points_failed,
+        summary.points_failed + summary.points_measured +
+            summary.points_resumed));
+  }
+  return Status::Ok();
+}
+
+void SetupSweep(CLI::App& app) {
+  auto flags = std::make_shared<SweepFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "sweep",
+      "Run a matrix of serving configs x workloads x concurrencies against "
+      "the emulator (default), a running server or launched engines; store "
+      "every point, print the frontier and write the HTML report");
+  cmd->add_option("matrix", flags->matrix_path, "matrix YAML (docs/matrix.md)");
+  cmd->add_option("--from-inferencex", flags->inferencex_path,
+                  "import fixed-seq-len scenarios of an InferenceX master "
+                  "config (e.g. nvidia-master.yaml)");
+  cmd->add_option("--filter", flags->filters,
+                  "InferenceX import filter key=glob[|glob],... e.g. "
+                  "model-prefix=dsr1,runner=h200 (repeatable; all must hold)");
+  auto* db = cmd->add_option("--db", flags->db, "SQLite results file")
+                 ->capture_default_str();
+  cmd->add_option("--store", flags->store_url,
+                  "results store: postgresql://... or an SQLite path")
+      ->excludes(db);
+  cmd->add_option("--report", flags->report_path,
+                  "HTML report path (default infx-report-run<ID>.html)");
+  cmd->add_option("--url", flags->url,
+                  "use this running server as the target (overrides target:)");
+  cmd->add_flag("--resume", flags->resume,
+                "continue the latest run of this matrix (or --run ID), "
+                "skipping stored points");
+  cmd->add_option("--run", flags->run_id, "run id to resume");
+  cmd->add_flag("--plan", flags->plan,
+                "let the planner pick configs and concurrencies, then refine "
+                "adaptively where the measured frontier is least resolved");
+  cmd->add_option("--budget", flags->budget,
+                  "with --plan: points to measure (default: half the grid)");
+  cmd->add_flag("--list", flags->list, "print the points and exit");
+  cmd->add_flag("--json", flags->json,
+                "print the summary and frontier as JSON");
+  cmd->add_flag("--quiet", flags->quiet, "no progress lines");
+  cmd->footer(ExampleFooter(
+      "infx sweep examples/quickstart.yaml --db out/quickstart.db --report "
+      "out/quickstart.html\n  infx sweep --from-inferencex "
+      "nvidia-master.yaml --filter model-prefix=dsr1,runner=h200 --list"));
+  cmd->callback([flags] {
+    static std::atomic<bool> cancel{false};
+    sweep::InstallInterruptHandler(&cancel);
+    Status s = RunSweepCommand(*flags, &cancel);
+    sweep::RemoveInterruptHandler();
+    if (s.ok()) {
+      SetExitCode(0);
+    } else {
+      ExitWithError(s);
+    }
+  });
+}
+
+}  // namespace
+
+INFX_REGISTER_COMMAND(30, SetupSweep);
+
+}  // namespace infx::cli
