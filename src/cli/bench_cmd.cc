@@ -1,0 +1,285 @@
+// `infx bench`: measure one operating point of an OpenAI-compatible server
+// (one workload at one concurrency or request rate), vLLM `bench serve`
+// style. Flags accept vLLM's spellings as aliases. Results: a human summary
+// (or --json), --result-file (vLLM --save-result superset) and
+// --records-file (per-request JSONL); docs/bench-result.md, docs/metrics.md.
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/runner.h"
+#include "cli/command.h"
+#include "common/files.h"
+
+namespace infx::cli {
+namespace {
+
+std::atomic<bool> g_bench_cancel{false};
+void OnBenchSigint(int) {
+  g_bench_cancel.store(true);
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process
+}
+
+struct BenchFlags {
+  bench::BenchConfig config;
+  std::string endpoint = "completions";
+  std::string request_rate = "inf";
+  std::string metric_percentiles = "90,95,99";
+  std::string percentile_metrics = "ttft,tpot,itl";
+  std::vector<std::string> goodput;
+  std::string output_len;  // empty = dataset default
+  std::optional<double> temperature, top_p;
+  std::optional<int64_t> top_k;
+  bool insecure = false;
+  bool save_result = false;
+  std::string result_dir = ".";
+  std::string result_filename;
+  std::string result_file;
+  std::string records_file;
+  bool no_progress = false;
+  bool json = false;
+};
+
+Result<double> ParseRate(const std::string& text) {
+  if (text == "inf" || text == "INF" || text == "Inf") {
+    return std::numeric_limits<double>::infinity();
+  }
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(v > 0)) {
+    return Status::InvalidArgument("--request-rate '" + text +
+                                   "': expected a positive number or inf");
+  }
+  return v;
+}
+
+Result<std::vector<double>> ParsePercentiles(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || v < 0 || v > 100) {
+      return Status::InvalidArgument(
+          "--metric-percentiles '" + text +
+          "': expected numbers in [0, 100] like 90,99");
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<std::string> SplitComma(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// Fills the parts of the config that need parsing or cross-flag defaults.
+Status Finalize(BenchFlags& f) {
+  bench::BenchConfig& c = f.config;
+  INFX_ASSIGN_OR_RETURN(c.client.endpoint, bench::ParseEndpoint(f.endpoint));
+  if (!f.endpoint.empty() && f.endpoint.front() == '/') {
+    c.client.endpoint_path = f.endpoint;
+  }
+  INFX_ASSIGN_OR_RETURN(c.request_rate, ParseRate(f.request_rate));
+  INFX_ASSIGN_OR_RETURN(c.metrics.percentiles,
+                        ParsePercentiles(f.metric_percentiles));
+  INFX_ASSIGN_OR_RETURN(c.metrics.goodput, metrics::ParseGoodput(f.goodput));
+  c.percentile_metrics = SplitComma(f.percentile_metrics);
+  for (const std::string& m : c.percentile_metrics) {
+    if (m != "ttft" && m != "tpot" && m != "itl" && m != "e2el") {
+      return Status::InvalidArgument("--percentile-metrics: unknown metric '" +
+                                     m + "' (ttft, tpot, itl, e2el)");
+    }
+  }
+  if (!f.output_len.empty()) {
+    char* end = nullptr;
+    long long v = std::strtoll(f.output_len.c_str(), &end, 10);
+    if (*end != '\0' || v < 1) {
+      return Status::InvalidArgument("--output-len '" + f.output_len +
+                                     "': expected >= 1");
+    }
+    c.dataset.output_len = v;
+  } else if (c.dataset.name != "random") {
+    c.dataset.output_len = 0;  // files: per-prompt lengths
+  }
+  if (c.dataset.name != "random" && c.dataset.path.empty()) {
+    return Status::InvalidArgument("--dataset " + c.dataset.name +
+                                   " needs --dataset-path FILE");
+  }
+  c.sampling.temperature = f.temperature;
+  c.sampling.top_p = f.top_p;
+  c.sampling.top_k = f.top_k;
+  c.client.verify_tls = !f.insecure;
+  c.progress = !f.no_progress && !f.json;
+  c.cancel = &g_bench_cancel;
+  return Status::Ok();
+}
+
+// vLLM's default --save-result name: {backend}-{rate}qps-{model}-{date}.json
+std::string ResultPath(const BenchFlags& f, const bench::BenchResult& r) {
+  if (!f.result_file.empty()) return f.result_file;
+  if (!f.save_result) return "";
+  std::string name = f.result_filename;
+  if (name.empty()) {
+    std::string model =
+        std::filesystem::path(f.config.client.model).filename().string();
+    std::string backend = f.config.client.endpoint == bench::Endpoint::kChat
+                              ? "openai-chat"
+                              : "openai";
+    name = backend + "-" + f.request_rate + "qps-" + model + "-" + r.date +
+           ".json";
+  }
+  return (std::filesystem::path(f.result_dir) / name).string();
+}
+
+Status WriteOutputs(const BenchFlags& f, const bench::BenchResult& r) {
+  std::string path = ResultPath(f, r);
+  if (!path.empty()) {
+    INFX_RETURN_IF_ERROR(
+        WriteFileAtomic(path, bench::BenchResultToJson(r).dump(2) + "\n"));
+  }
+  if (!f.records_file.empty()) {
+    INFX_RETURN_IF_ERROR(
+        WriteFileAtomic(f.records_file, bench::RecordsToJsonl(r.records)));
+  }
+  return Status::Ok();
+}
+
+void RunBench(BenchFlags& f) {
+  Status ok = Finalize(f);
+  if (!ok.ok()) return ExitWithError(ok);
+  std::signal(SIGINT, OnBenchSigint);
+  Result<bench::BenchResult> result = bench::RunBenchmark(f.config);
+  std::signal(SIGINT, SIG_DFL);
+  if (!result.ok()) return ExitWithError(result.status());
+  Status written = WriteOutputs(f, *result);
+  if (f.json) {
+    nlohmann::json j = bench::BenchResultToJson(*result);
+    for (const char* big : {"input_lens", "output_lens", "ttfts", "itls",
+                            "generated_texts", "errors"}) {
+      j.erase(big);  // per-request arrays live in --result-file
+    }
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << bench::FormatSummary(*result);
+    std::string path = ResultPath(f, *result);
+    if (!path.empty()) std::cout << "result: " << path << "\n";
+    if (!f.records_file.empty())
+      std::cout << "records: " << f.records_file << "\n";
+  }
+  if (!written.ok()) return ExitWithError(written);
+  if (result->metrics.completed == 0) {
+    return ExitWithError(Status::Unavailable(
+        "no request completed (" + std::to_string(result->metrics.failed) +
+        " failed; see the failure counts above)"));
+  }
+  SetExitCode(result->cancelled ? 130 : 0);
+}
+
+void AddFlags(CLI::App* cmd, BenchFlags& f) {
+  bench::BenchConfig& c = f.config;
+  cmd->add_option("--base-url", c.client.base_url,
+                  "Server URL (\"/v1\" appended)")
+      ->capture_default_str();
+  cmd->add_option("--model", c.client.model, "Model name sent in requests")
+      ->required();
+  cmd->add_option("--endpoint", f.endpoint,
+                  "completions | chat | a path such as /v1/completions")
+      ->capture_default_str();
+  cmd->add_option("--dataset,--dataset-name", c.dataset.name,
+                  "random | jsonl | sharegpt")
+      ->capture_default_str();
+  cmd->add_option("--dataset-path", c.dataset.path,
+                  "Prompt file for jsonl / sharegpt");
+  cmd->add_option("--input-len,--random-input-len", c.dataset.input_len,
+                  "random: max input tokens")
+      ->capture_default_str();
+  cmd->add_option("--output-len,--random-output-len", f.output_len,
+                  "Max output tokens (random: default 1024; files: forces it)");
+  cmd->add_option("--range-ratio,--random-range-ratio", c.dataset.range_ratio,
+                  "random: lengths uniform in [ratio x L, L] (InferenceX)")
+      ->capture_default_str();
+  cmd->add_option("--prefix-len,--random-prefix-len", c.dataset.prefix_len,
+                  "random: shared prefix tokens")
+      ->capture_default_str();
+  cmd->add_option("--num-prompts", c.num_prompts, "Requests to measure")
+      ->capture_default_str();
+  cmd->add_option("--duration", c.duration_s,
+                  "Stop sending after S seconds (0 = off)")
+      ->capture_default_str();
+  cmd->add_option("--max-concurrency", c.max_concurrency,
+                  "Requests in flight (0 = unlimited)")
+      ->capture_default_str();
+  cmd->add_option("--request-rate", f.request_rate,
+                  "Requests/s (open loop) or inf")
+      ->capture_default_str();
+  cmd->add_option("--burstiness", c.burstiness, "Gamma shape; 1 = Poisson")
+      ->capture_default_str();
+  cmd->add_option("--warmup", c.warmup, "Warm-up requests, not measured")
+      ->capture_default_str();
+  cmd->add_option("--seed", c.seed, "Seed for prompts and schedule")
+      ->capture_default_str();
+  cmd->add_flag("--ignore-eos", c.sampling.ignore_eos,
+                "Ask the server to ignore EOS");
+  cmd->add_option("--temperature", f.temperature, "Sampling temperature");
+  cmd->add_option("--top-p", f.top_p, "Sampling top_p");
+  cmd->add_option("--top-k", f.top_k, "Sampling top_k");
+  cmd->add_option("--goodput", f.goodput, "SLOs in ms, e.g. ttft:500 tpot:50");
+  cmd->add_option("--num-gpus", c.metrics.num_gpus,
+                  "GPUs serving, for per-GPU figures")
+      ->capture_default_str();
+  cmd->add_option("--metric-percentiles", f.metric_percentiles, "e.g. 90,95,99")
+      ->capture_default_str();
+  cmd->add_option("--percentile-metrics", f.percentile_metrics,
+                  "Metrics shown with percentiles: ttft,tpot,itl,e2el")
+      ->capture_default_str();
+  cmd->add_option("--api-key-env", c.client.api_key_env,
+                  "Env var holding the API key (sent as Bearer)")
+      ->capture_default_str();
+  cmd->add_option("--request-timeout", c.client.request_timeout_s,
+                  "Per-request timeout, seconds (stalled streams fail)")
+      ->capture_default_str();
+  cmd->add_flag("--insecure", f.insecure,
+                "https: do not verify the certificate");
+  cmd->add_option("--result-file", f.result_file, "Write the result JSON here");
+  cmd->add_flag("--save-result", f.save_result, "vLLM: save to --result-dir");
+  cmd->add_option("--result-dir", f.result_dir,
+                  "vLLM: directory for --save-result");
+  cmd->add_option("--result-filename", f.result_filename,
+                  "vLLM: file name for --save-result");
+  cmd->add_option("--records-file", f.records_file,
+                  "Per-request records (JSONL)");
+  cmd->add_flag("--no-progress", f.no_progress, "No progress bar");
+  cmd->add_flag("--json", f.json,
+                "Print the result JSON (without per-request arrays)");
+}
+
+void SetupBench(CLI::App& app) {
+  auto flags = std::make_shared<BenchFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Load-test an OpenAI-compatible server at one operating point");
+  AddFlags(cmd, *flags);
+  cmd->footer(ExampleFooter(
+      "infx bench --base-url http://127.0.0.1:8000 --model llama-3.1-8b "
+      "--dataset random --input-len 1024 --output-len 1024 --range-ratio 0.8 "
+      "--max-concurrency 64 --num-prompts 640 --result-file r.json"));
+  cmd->callback([flags] { RunBench(*flags); });
+}
+
+INFX_REGISTER_COMMAND(30, SetupBench);
+
+}  // namespace
+}  // namespace infx::cli
