@@ -12,8 +12,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange
+// clang-format on
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace infx::http::testing {
@@ -113,6 +115,7 @@ inline tasio::awaitable<TestResponse> CoPost(uint16_t port, std::string target,
     out.error = "connect: " + ec.message();
     co_return out;
   }
+  stream.socket().set_option(tasio::ip::tcp::no_delay(true), ec);
   auto req = MakeTestRequest(tbeast::http::verb::post, target, body, {});
   co_await tbeast::http::async_write(
       stream, req, tasio::redirect_error(tasio::use_awaitable, ec));
