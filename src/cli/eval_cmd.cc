@@ -130,8 +130,13 @@ void PrintComparison(const eval::OutcomeComparison& cmp, std::ostream& out) {
   table.AddRow({"only B correct", std::to_string(p.only_b_correct)});
   table.AddRow({"McNemar exact p", fmt::format("{:.4g}", p.p_value)});
   table.Print(out);
-  out << fmt::format("verdict: B is {} than A at alpha {}\n",
-                     eval::VerdictName(p.verdict), p.alpha);
+  const char* meaning =
+      p.verdict == eval::Verdict::kSame     ? "no significant difference"
+      : p.verdict == eval::Verdict::kBetter ? "B is more accurate than A"
+                                            : "B is less accurate than A";
+  out << fmt::format("verdict: {} ({}, McNemar p {} alpha {})\n",
+                     eval::VerdictName(p.verdict), meaning,
+                     p.p_value < p.alpha ? "<" : ">=", p.alpha);
 }
 
 void RunCompare(const CompareFlags& flags) {
