@@ -181,12 +181,16 @@ void RunBench(BenchFlags& f) {
       std::cout << "records: " << f.records_file << "\n";
   }
   if (!written.ok()) return ExitWithError(written);
+  if (result->cancelled) {
+    std::cerr << "infx: interrupted; partial results kept\n";
+    return SetExitCode(130);
+  }
   if (result->metrics.completed == 0) {
     return ExitWithError(Status::Unavailable(
         "no request completed (" + std::to_string(result->metrics.failed) +
         " failed; see the failure counts above)"));
   }
-  SetExitCode(result->cancelled ? 130 : 0);
+  SetExitCode(0);
 }
 
 void AddFlags(CLI::App* cmd, BenchFlags& f) {

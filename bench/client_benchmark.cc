@@ -1,0 +1,243 @@
+// Capacity and fidelity of the load generator (`infx bench`'s client)
+// against the emulator running in a separate (forked) process, so the
+// client's CPU time, RSS and file descriptors are its own.
+//
+//   capacity: the emulator with --time-scale 0 (no model time) is not the
+//     bottleneck; N streams open at once (open loop, all due within ~1 s);
+//     reports SSE token events per client CPU-second (events / process CPU
+//     time, setup and metrics included), streams reached, scheduling lag
+//     p99 and peak RSS.
+//   fidelity: real model time (--time-scale 1) with --trace; client TTFT
+//     and ITL against the server's own timestamps (joined on X-Request-Id):
+//     p50/p99 of |client - server| in microseconds.
+#include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "bench/runner.h"
+#include "emulator/emulator_server.h"
+#include "metrics/metrics.h"
+
+namespace {
+
+using infx::metrics::RequestRecord;
+
+// The emulator in a forked child process (started before the client makes
+// any thread), so the client's CPU time, RSS and file descriptors are its
+// own: getrusage(RUSAGE_SELF) excludes children.
+class EmulatorProcess {
+ public:
+  explicit EmulatorProcess(infx::emulator::EmulatorOptions options) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      close(fds[0]);
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGTERM);
+      pthread_sigmask(SIG_BLOCK, &set, nullptr);
+      auto server = infx::emulator::EmulatorServer::Start(options);
+      uint16_t port = server.ok() ? (*server)->port() : 0;
+      if (write(fds[1], &port, sizeof port) != sizeof port) _exit(1);
+      close(fds[1]);
+      int sig = 0;
+      sigwait(&set, &sig);
+      if (server.ok()) (*server)->Stop();
+      _exit(0);
+    }
+    close(fds[1]);
+    uint16_t port = 0;
+    if (read(fds[0], &port, sizeof port) == sizeof port && port != 0) {
+      url_ = "http://127.0.0.1:" + std::to_string(port);
+    }
+    close(fds[0]);
+  }
+  ~EmulatorProcess() { Stop(); }
+  void Stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string url_;
+};
+
+infx::emulator::EmulatorOptions EmulatorFor(int64_t streams,
+                                            double time_scale) {
+  infx::emulator::EmulatorOptions o;
+  o.served_model_name = "llama";
+  o.time_scale = time_scale;
+  o.max_num_seqs = streams;
+  return o;
+}
+
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
+}
+
+double PeakRssMb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024.0;  // KiB on Linux
+}
+
+double P(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return infx::metrics::PercentileSorted(v, p);
+}
+
+infx::bench::BenchConfig Config(const std::string& url, int64_t streams,
+                                int64_t output_len) {
+  infx::bench::BenchConfig c;
+  c.client.base_url = url;
+  c.client.model = "llama";
+  c.client.request_timeout_s = 300;
+  c.dataset.input_len = 16;
+  c.dataset.output_len = output_len;
+  c.sampling.ignore_eos = true;
+  c.num_prompts = streams;
+  c.request_rate = static_cast<double>(streams);  // all due within ~1 s
+  c.seed = 1;
+  return c;
+}
+
+void BM_Capacity(benchmark::State& state) {
+  const int64_t streams = state.range(0);
+  const int64_t output_len = state.range(1);
+  infx::emulator::EmulatorOptions options = EmulatorFor(streams, 0);
+  options.kv_capacity_tokens = streams * (output_len + 64) * 2;
+  EmulatorProcess emulator(options);
+  if (emulator.url().empty()) {
+    state.SkipWithError("could not start the emulator");
+    return;
+  }
+  for (auto _ : state) {
+    double cpu0 = CpuSeconds();
+    auto result =
+        infx::bench::RunBenchmark(Config(emulator.url(), streams, output_len));
+    double cpu = CpuSeconds() - cpu0;
+    if (!result.ok()) {
+      state.SkipWithError(result.status().ToString().c_str());
+      return;
+    }
+    int64_t events = 0;
+    for (const RequestRecord& r : result->records) events += r.chunk_ns.size();
+    const auto& m = result->metrics;
+    state.counters["events"] = static_cast<double>(events);
+    state.counters["events_per_cpu_s"] = events / cpu;
+    state.counters["client_cpu_s"] = cpu;
+    state.counters["completed"] = static_cast<double>(m.completed);
+    state.counters["failed"] = static_cast<double>(m.failed);
+    state.counters["max_streams"] =
+        static_cast<double>(m.max_concurrent_requests);
+    state.counters["lag_p99_ms"] = P(
+        [&] {
+          std::vector<double> lags;
+          for (const auto& r : result->records)
+            lags.push_back((r.send_ns - r.scheduled_ns) / 1e6);
+          return lags;
+        }(),
+        99);
+    state.counters["lag_max_ms"] = m.client_lag_ms.max;
+    state.counters["peak_rss_mb"] = PeakRssMb();
+  }
+}
+BENCHMARK(BM_Capacity)
+    ->Args({1000, 1000})
+    ->Args({10000, 200})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_Fidelity(benchmark::State& state) {
+  const int64_t streams = state.range(0);
+  auto trace =
+      std::filesystem::temp_directory_path() /
+      ("infx_client_benchmark_trace_" + std::to_string(getpid()) + ".jsonl");
+  infx::emulator::EmulatorOptions options = EmulatorFor(streams, 1.0);
+  options.trace_path = trace.string();
+  EmulatorProcess emulator(options);
+  if (emulator.url().empty()) {
+    state.SkipWithError("could not start the emulator");
+    return;
+  }
+  for (auto _ : state) {
+    infx::bench::BenchConfig c = Config(emulator.url(), streams, 64);
+    c.request_rate = std::numeric_limits<double>::infinity();
+    c.max_concurrency = streams;
+    c.warmup = streams;  // opens the connections; measured requests reuse them
+    auto result = infx::bench::RunBenchmark(c);
+    emulator.Stop();  // flushes the trace
+    if (!result.ok()) {
+      state.SkipWithError(result.status().ToString().c_str());
+      return;
+    }
+    std::map<std::string, nlohmann::json> by_id;
+    std::ifstream in(trace);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line);
+      if (j["x_request_id"].is_string()) by_id[j["x_request_id"]] = j;
+    }
+    std::vector<double> ttft_us, itl_us, first_token_us;
+    for (const RequestRecord& r : result->records) {
+      auto it = by_id.find(r.x_request_id);
+      if (!r.ok() || it == by_id.end()) continue;
+      const auto& tok = it->second["token_ns"];
+      if (tok.size() != r.chunk_ns.size() || tok.empty()) continue;
+      int64_t arrival = it->second["arrival_ns"];
+      double server_ttft = tok[0].get<int64_t>() - arrival;
+      double client_ttft = r.chunk_ns[0] - r.send_ns;
+      ttft_us.push_back(std::abs(client_ttft - server_ttft) / 1e3);
+      first_token_us.push_back((r.chunk_ns[0] - tok[0].get<int64_t>()) / 1e3);
+      for (size_t i = 1; i < tok.size(); ++i) {
+        double server_itl = tok[i].get<int64_t>() - tok[i - 1].get<int64_t>();
+        double client_itl = r.chunk_ns[i] - r.chunk_ns[i - 1];
+        itl_us.push_back(std::abs(client_itl - server_itl) / 1e3);
+      }
+    }
+    state.counters["joined"] = static_cast<double>(ttft_us.size());
+    state.counters["ttft_err_p50_us"] = P(ttft_us, 50);
+    state.counters["ttft_err_p99_us"] = P(ttft_us, 99);
+    state.counters["itl_err_p50_us"] = P(itl_us, 50);
+    state.counters["itl_err_p99_us"] = P(itl_us, 99);
+    state.counters["token_delivery_p99_us"] = P(first_token_us, 99);
+    state.counters["peak_rss_mb"] = PeakRssMb();
+  }
+  std::filesystem::remove(trace);
+}
+BENCHMARK(BM_Fidelity)
+    ->Arg(1000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
