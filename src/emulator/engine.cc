@@ -1,5 +1,9 @@
 #include "emulator/engine.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
+
 #include <cmath>
 #include <limits>
 
@@ -17,6 +21,21 @@ uint64_t SplitMix64(uint64_t& state) {
 
 double Uniform01(uint64_t& state) {
   return (SplitMix64(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+void RaiseThreadPriority() {
+  prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+  sched_param param{};
+  param.sched_priority = 1;
+  pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);  // may fail: fine
+}
+
+// Sleeps until shortly before `deadline`, then yields until it passes.
+void WaitUntil(SteadyClock::time_point deadline,
+               std::chrono::microseconds spin) {
+  if (deadline - spin > SteadyClock::now())
+    std::this_thread::sleep_until(deadline - spin);
+  while (SteadyClock::now() < deadline) std::this_thread::yield();
 }
 
 }  // namespace
@@ -140,6 +159,9 @@ void Engine::PublishStats() {
 }
 
 void Engine::Run() {
+  // Not with time_scale 0: a real-time thread that never sleeps would hog
+  // a core.
+  if (config_.realtime_thread && config_.time_scale > 0) RaiseThreadPriority();
   SteadyClock::time_point step_start = SteadyClock::now();
   std::unique_lock lock(mu_);
   for (;;) {
@@ -166,7 +188,7 @@ void Engine::Run() {
     const auto deadline =
         step_start + std::chrono::duration_cast<SteadyClock::duration>(
                          std::chrono::duration<double>(wall_s));
-    std::this_thread::sleep_until(deadline);
+    WaitUntil(deadline, config_.spin_before_deadline);
     const SteadyClock::time_point woke = SteadyClock::now();
     const int64_t overshoot =
         std::chrono::duration_cast<std::chrono::nanoseconds>(woke - deadline)

@@ -57,6 +57,12 @@ struct EngineConfig {
   // descheduled); smaller delays are absorbed by the following steps so
   // that the mean step time stays the model's.
   std::chrono::microseconds resync_after{50000};
+  // Best effort: run the engine thread at SCHED_FIFO priority 1 with 1 us
+  // timer slack so step ends stay on time on a busy machine; silently keeps
+  // the defaults without the privilege.
+  bool realtime_thread = true;
+  // The last stretch before a deadline is spun (yielding) instead of slept.
+  std::chrono::microseconds spin_before_deadline{200};
 };
 
 struct EngineCounters {
