@@ -208,7 +208,7 @@ void BM_Fidelity(benchmark::State& state) {
     std::vector<double> ttft_us, itl_us, first_token_us;
     for (const RequestRecord& r : result->records) {
       auto it = by_id.find(r.x_request_id);
-      if (!r.ok() || it == by_id.end()) continue;
+      if (r.warmup || !r.ok() || it == by_id.end()) continue;
       const auto& tok = it->second["token_ns"];
       if (tok.size() != r.chunk_ns.size() || tok.empty()) continue;
       int64_t arrival = it->second["arrival_ns"];
