@@ -43,8 +43,9 @@ struct PlanRequest {
   perf::Speculation speculation;
   std::optional<perf::Calibration> calibration;  // else DefaultCalibration
   perf::SchedulerLimits limits;
-  // Total concurrency levels tried per configuration (trimmed once the
-  // deployment saturates).
+  // Concurrency levels per instance (per decode instance when
+  // disaggregated), scaled by the replica count to the configuration's
+  // total; a curve stops at its first saturated point.
   std::vector<int64_t> concurrency_levels = {1,  2,   4,   8,   16,   32,
                                              64, 128, 256, 512, 1024, 2048};
 };
