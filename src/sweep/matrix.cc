@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "common/files.h"
 #include "sweep/yaml_fields.h"
@@ -322,9 +323,17 @@ Result<EvalSpec> ParseEval(const YAML::Node& root, const std::string& source) {
   const YAML::Node n = root["eval"];
   if (!n) return e;
   const std::string w = source + ": eval";
-  INFX_RETURN_IF_ERROR(
-      CheckKeys(n, {"task", "num_questions", "concurrencies"}, w));
+  INFX_RETURN_IF_ERROR(CheckKeys(
+      n, {"task", "num_questions", "concurrencies", "data", "answer_accuracy"},
+      w));
   INFX_ASSIGN_OR_RETURN(e.task, yamlf::String(n, "task", "gsm8k", w));
+  INFX_ASSIGN_OR_RETURN(e.data, yamlf::String(n, "data", "", w));
+  INFX_ASSIGN_OR_RETURN(e.answer_accuracy,
+                        yamlf::String(n, "answer_accuracy", "1", w));
+  if (e.data.empty() && n["num_questions"]) {
+    return Status::InvalidArgument(
+        w + ": 'data' (GSM8K directory or test .jsonl) is required");
+  }
   INFX_ASSIGN_OR_RETURN(int64_t q, yamlf::Int(n, "num_questions", 0, w));
   INFX_ASSIGN_OR_RETURN(auto concs, yamlf::IntList(n, "concurrencies", {}, w));
   e.num_questions = static_cast<int>(q);
@@ -381,6 +390,14 @@ Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
   INFX_ASSIGN_OR_RETURN(
       m.endpoint, yamlf::String(root, "endpoint", "/v1/completions", source));
   INFX_ASSIGN_OR_RETURN(m.eval, ParseEval(root, source));
+  if (m.eval.num_questions > 0) {
+    std::error_code ec;
+    m.target.emulator.answers_path =
+        std::filesystem::is_directory(m.eval.data, ec)
+            ? (std::filesystem::path(m.eval.data) / "test.jsonl").string()
+            : m.eval.data;
+    m.target.emulator.answer_accuracy = m.eval.answer_accuracy;
+  }
   return Status::Ok();
 }
 

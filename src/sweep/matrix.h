@@ -87,6 +87,9 @@ struct EmulatorTargetSpec {
   int64_t max_num_seqs = 256;
   int64_t max_batched_tokens = 8192;
   double kv_cache_fraction = 0;  // <= 0: calibration default
+  // Answer key for eval requests (set from `eval:`), "" = none.
+  std::string answers_path;
+  std::string answer_accuracy = "1";
 };
 
 struct LaunchSpec {
@@ -115,9 +118,14 @@ struct TargetSpec {
 
 // Accuracy requests at chosen points (run by the eval module).
 struct EvalSpec {
-  std::string task = "gsm8k";
+  std::string task = "gsm8k";      // gsm8k | gsm8k_cot | gsm8k_chat | ...
   int num_questions = 0;           // 0 = no eval
   std::vector<int> concurrencies;  // empty = the highest of each config
+  // GSM8K directory (test.jsonl, train.jsonl) or test .jsonl; the emulator
+  // target answers its questions (answer-key mode).
+  std::string data;
+  // Emulator answer accuracy spec ("0.9" or "1:0.95,64:0.80").
+  std::string answer_accuracy = "1";
 };
 
 // One measurement: indices into Matrix::configs / workloads.

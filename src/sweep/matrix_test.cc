@@ -92,6 +92,25 @@ workloads: [{isl: 1, osl: 1}]
   EXPECT_DOUBLE_EQ(m->target.launch.startup_timeout_s, 5);
 }
 
+TEST(MatrixTest, EvalSetsTheEmulatorAnswerKey) {
+  auto m = Parse(R"(
+configs: [{model: m}]
+workloads: [{isl: 1, osl: 1}]
+eval: {num_questions: 20, data: /data/gsm8k/test.jsonl, concurrencies: [4],
+       answer_accuracy: "1:0.95,64:0.8"}
+)");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->eval.num_questions, 20);
+  EXPECT_EQ(m->eval.concurrencies, (std::vector<int>{4}));
+  EXPECT_EQ(m->target.emulator.answers_path, "/data/gsm8k/test.jsonl");
+  EXPECT_EQ(m->target.emulator.answer_accuracy, "1:0.95,64:0.8");
+  auto missing = Parse(
+      "configs: [{model: m}]\nworkloads: [{isl: 1, osl: 1}]\n"
+      "eval: {num_questions: 5}");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("'data'"), std::string::npos);
+}
+
 TEST(MatrixTest, ErrorsNameTheField) {
   auto unknown =
       Parse("configs: [{model: m, tpp: 2}]\nworkloads: [{isl: 1, osl: 1}]");

@@ -46,6 +46,8 @@ class EmulatorTarget : public ServingTarget {
     o.seed = seed_;
     o.noise = spec_.noise;
     o.time_scale = spec_.time_scale;
+    o.answers_path = spec_.answers_path;
+    o.answer_accuracy = spec_.answer_accuracy;
     auto server = emulator::EmulatorServer::Start(o);
     if (!server.ok()) {
       return server.status().WithContext(
