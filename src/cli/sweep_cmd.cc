@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -157,6 +158,13 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   if (f.list) {
     PrintPoints(input.matrix, grid);
     return Status::Ok();
+  }
+  // Create the directories of the database and report files.
+  for (const std::string& path :
+       {f.store_url.empty() ? f.db : std::string(), f.report_path}) {
+    const auto dir = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   }
   INFX_ASSIGN_OR_RETURN(
       auto store,
