@@ -341,7 +341,7 @@ TEST(EmulatorCurveTest, Llama8bOnH200MatchesThePerformanceModelWithin5Percent) {
     std::mt19937_64 rng(1234 + c);
     std::uniform_int_distribution<int64_t> isl(kIsl * kRangeRatio, kIsl);
     std::uniform_int_distribution<int64_t> osl(kOsl * kRangeRatio, kOsl);
-    const int64_t n = std::max<int64_t>(8, 3 * c);
+    const int64_t n = std::max<int64_t>(8, 8 * c);
     for (int64_t i = 0; i < n; ++i) {
       // Text of 4 x isl bytes counts as exactly isl tokens (docs/emulator.md)
       // and is cheaper to parse than token ids.
