@@ -222,7 +222,7 @@ TEST(RunnerTest, RunRequestsReturnsTextInPromptOrder) {
   client.capture_text = true;
   std::vector<Prompt> prompts(5);
   for (int i = 0; i < 5; ++i) {
-    prompts[i].text = "q" + std::to_string(i);
+    prompts[i].text = std::string("q").append(std::to_string(i));
     prompts[i].max_tokens = 1 + i;
   }
   SamplingParams sampling;
