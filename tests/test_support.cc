@@ -35,7 +35,8 @@ CommandOutput RunInfx(const std::vector<std::string>& args) {
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.stdout_text = ReadFile(out_path).value_or("");
   result.stderr_text = ReadFile(err_path).value_or("");
   std::filesystem::remove_all(dir);
@@ -47,8 +48,8 @@ std::string SharedData(const std::string& relative) {
 }
 
 std::string ScratchDir(const std::string& test_name) {
-  const auto dir = std::filesystem::path(INFX_BINARY_DIR) / "test-scratch" /
-                   test_name;
+  const auto dir =
+      std::filesystem::path(INFX_BINARY_DIR) / "test-scratch" / test_name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();

@@ -24,8 +24,9 @@ bool RegisterCommand(int order, CommandSetup setup) {
 
 void SetupAllCommands(CLI::App& app) {
   auto& registry = Registry();
-  std::stable_sort(registry.begin(), registry.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(
+      registry.begin(), registry.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [order, setup] : registry) setup(app);
 }
 

@@ -10,10 +10,9 @@
 // registry is read-only afterwards.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "common/result.h"
 
@@ -37,6 +36,6 @@ std::string ExampleFooter(const std::string& example);
 
 }  // namespace infx::cli
 
-#define INFX_REGISTER_COMMAND(order, setup_fn) \
+#define INFX_REGISTER_COMMAND(order, setup_fn)                     \
   static const bool INFX_CONCAT_(infx_cmd_registered_, __LINE__) = \
       ::infx::cli::RegisterCommand(order, setup_fn)

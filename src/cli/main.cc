@@ -1,9 +1,8 @@
 // infx: measure LLM inference. Thin dispatcher; every command registers
 // itself from its own *_cmd.cc file.
+#include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/command.h"
 #include "cli/version.h"

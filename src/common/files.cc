@@ -1,10 +1,10 @@
 #include "common/files.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace infx {
 
@@ -58,9 +58,8 @@ Result<nlohmann::json> ParseJson(const std::string& text,
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    return Status::ParseError(
-        fmt::format("{}: malformed JSON at byte {}: {}", what, e.byte,
-                    e.what()));
+    return Status::ParseError(fmt::format("{}: malformed JSON at byte {}: {}",
+                                          what, e.byte, e.what()));
   }
 }
 

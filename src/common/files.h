@@ -4,11 +4,11 @@
 // Thread-safety: free functions without shared state.
 #pragma once
 
-#include <filesystem>
-#include <string>
-
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
 
 #include "common/result.h"
 

@@ -7,9 +7,12 @@ namespace infx {
 
 std::string_view PrecisionName(Precision p) {
   switch (p) {
-    case Precision::kBf16: return "bf16";
-    case Precision::kFp8: return "fp8";
-    case Precision::kFp4: return "fp4";
+    case Precision::kBf16:
+      return "bf16";
+    case Precision::kFp8:
+      return "fp8";
+    case Precision::kFp4:
+      return "fp4";
   }
   return "?";
 }
@@ -34,18 +37,24 @@ Result<Precision> ParsePrecision(std::string_view text) {
 
 double WeightBytesPerElement(Precision p) {
   switch (p) {
-    case Precision::kBf16: return 2.0;
-    case Precision::kFp8: return 1.0 + 4.0 / (128.0 * 128.0);
-    case Precision::kFp4: return 0.5 + 1.0 / 16.0;
+    case Precision::kBf16:
+      return 2.0;
+    case Precision::kFp8:
+      return 1.0 + 4.0 / (128.0 * 128.0);
+    case Precision::kFp4:
+      return 0.5 + 1.0 / 16.0;
   }
   return 2.0;
 }
 
 double KvBytesPerElement(Precision p) {
   switch (p) {
-    case Precision::kBf16: return 2.0;
-    case Precision::kFp8: return 1.0;
-    case Precision::kFp4: return 0.5;
+    case Precision::kBf16:
+      return 2.0;
+    case Precision::kFp8:
+      return 1.0;
+    case Precision::kFp4:
+      return 0.5;
   }
   return 2.0;
 }

@@ -120,9 +120,9 @@ class [[nodiscard]] Result {
 #define INFX_CONCAT_(a, b) INFX_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function if `expr` is not ok.
-#define INFX_RETURN_IF_ERROR(expr)         \
-  do {                                     \
-    ::infx::Status infx_status_ = (expr);  \
+#define INFX_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::infx::Status infx_status_ = (expr);        \
     if (!infx_status_.ok()) return infx_status_; \
   } while (0)
 

@@ -9,7 +9,8 @@ namespace infx {
 namespace {
 
 Result<int> Half(int x) {
-  if (x % 2 != 0) return Status::InvalidArgument("odd input " + std::to_string(x));
+  if (x % 2 != 0)
+    return Status::InvalidArgument("odd input " + std::to_string(x));
   return x / 2;
 }
 

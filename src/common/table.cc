@@ -1,11 +1,11 @@
 #include "common/table.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace infx {
 namespace {
