@@ -330,7 +330,7 @@ TEST(EmulatorCurveTest, Llama8bOnH200MatchesThePerformanceModelWithin5Percent) {
   d.model = model::LoadModel("llama-3.1-8b").value();
   d.hardware = hardware::HardwareCatalog::Builtin().Find("h200").value();
   d.calibration = perf::DefaultCalibration(d.hardware, perf::Engine::kVllm);
-  for (int64_t c : {1, 8, 64}) {
+  for (int64_t c : {1, 8, 64, 256}) {
     SCOPED_TRACE("concurrency " + std::to_string(c));
     EmulatorOptions o;
     o.trace_path = TempPath("curve_" + std::to_string(c) + ".jsonl");
