@@ -95,22 +95,51 @@ Result<AnswerKey> AnswerKey::Load(const std::string& path) {
     key.entries_.push_back({Trim(obj["question"].get<std::string>()), number});
   }
   if (key.entries_.empty()) return Status::ParseError(path + ": no questions");
+  key.BuildIndex();
   return key;
+}
+
+void AnswerKey::BuildIndex() {
+  by_prefix_.clear();
+  short_questions_.clear();
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const std::string& q = entries_[i].question;
+    if (q.empty()) continue;
+    if (q.size() < kPrefixChars) {
+      short_questions_.push_back(i);
+    } else {
+      by_prefix_[q.substr(0, kPrefixChars)].push_back(i);
+    }
+  }
 }
 
 std::optional<size_t> AnswerKey::Match(std::string_view prompt) const {
   std::optional<size_t> best;
   size_t best_pos = 0;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    const std::string& q = entries_[i].question;
-    if (q.empty() || q.size() > prompt.size()) continue;
-    const size_t pos = prompt.rfind(q);
-    if (pos == std::string_view::npos) continue;
+  auto consider = [&](size_t i, size_t pos) {
     if (!best || pos > best_pos ||
-        (pos == best_pos && q.size() > entries_[*best].question.size())) {
+        (pos == best_pos &&
+         entries_[i].question.size() > entries_[*best].question.size())) {
       best = i;
       best_pos = pos;
     }
+  };
+  // Scan start positions from the end: the first full match is the last.
+  std::string window;
+  for (size_t pos =
+           prompt.size() >= kPrefixChars ? prompt.size() - kPrefixChars + 1 : 0;
+       pos-- > 0 && !best;) {
+    window.assign(prompt.substr(pos, kPrefixChars));
+    auto it = by_prefix_.find(window);
+    if (it == by_prefix_.end()) continue;
+    for (size_t i : it->second) {
+      if (prompt.substr(pos).starts_with(entries_[i].question))
+        consider(i, pos);
+    }
+  }
+  for (size_t i : short_questions_) {
+    const size_t pos = prompt.rfind(entries_[i].question);
+    if (pos != std::string_view::npos) consider(i, pos);
   }
   return best;
 }

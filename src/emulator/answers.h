@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,7 +40,9 @@ class AnswerKey {
     std::string question;
     std::string answer_number;  // text after "####", trimmed, no commas
   };
-  // The key question whose text occurs last in `prompt`; nullopt if none.
+  // The key question whose text occurs last in `prompt` (the longest one
+  // when several start there); nullopt if none. Cost is linear in the prompt
+  // length (a prefix index), not in the size of the key.
   std::optional<size_t> Match(std::string_view prompt) const;
   const Entry& entry(size_t i) const { return entries_[i]; }
   size_t size() const { return entries_.size(); }
@@ -48,7 +51,14 @@ class AnswerKey {
   std::string Reply(size_t entry, double p, uint64_t seed) const;
 
  private:
+  // Characters of a question's start that index it.
+  static constexpr size_t kPrefixChars = 24;
+  void BuildIndex();
+
   std::vector<Entry> entries_;
+  // First kPrefixChars of each question -> entries starting so.
+  std::unordered_map<std::string, std::vector<size_t>> by_prefix_;
+  std::vector<size_t> short_questions_;  // shorter than kPrefixChars
 };
 
 }  // namespace infx::emulator

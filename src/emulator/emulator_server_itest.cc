@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -360,8 +361,11 @@ TEST(EmulatorCurveTest, Llama8bOnH200MatchesThePerformanceModelWithin5Percent) {
         MeasureFromTrace(ReadTrace(o.trace_path), std::min<int64_t>(c, n / 4));
     m.tpot_ms /= kTimeScale;  // wall time = model time x time_scale
     m.output_tok_s_per_gpu *= kTimeScale;
-    const perf::ServingPoint p =
-        perf::PredictServing(d, perf::Workload{kIsl, kOsl, kRangeRatio}, c);
+    // Judge the server at the concurrency it actually saw: a starved client
+    // (ASan on 2 cores) may keep slightly fewer than C requests in flight.
+    const int64_t c_seen = std::max<int64_t>(1, std::llround(m.mean_in_flight));
+    const perf::ServingPoint p = perf::PredictServing(
+        d, perf::Workload{kIsl, kOsl, kRangeRatio}, c_seen);
     std::printf(
         "C=%-4ld in flight %.1f; TPOT measured %.3f ms predicted %.3f ms; "
         "output tok/s/gpu measured %.1f predicted %.1f\n",
@@ -378,9 +382,7 @@ TEST(EmulatorCurveTest, Llama8bOnH200MatchesThePerformanceModelWithin5Percent) {
       continue;
     }
     EXPECT_NEAR(m.tpot_ms / p.tpot_ms, 1.0, 0.05);
-    EXPECT_NEAR(m.output_tok_s_per_gpu /
-                    (p.output_tok_s_per_gpu * m.mean_in_flight / c),
-                1.0, 0.05);
+    EXPECT_NEAR(m.output_tok_s_per_gpu / p.output_tok_s_per_gpu, 1.0, 0.05);
   }
 }
 
