@@ -321,6 +321,11 @@ Measured MeasureFromTrace(const std::vector<json>& trace, int64_t rounds_skip) {
 }
 
 TEST(EmulatorCurveTest, Llama8bOnH200MatchesThePerformanceModelWithin5Percent) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "real-time fidelity test: sanitizers slow the server "
+                  "several-fold, so scripts/test.sh judges it in the release "
+                  "build";
+#endif
   // OSL 256 keeps the one prefill step's share of TPOT small (the model
   // folds it into the mean step; the trace's TPOT excludes it).
   constexpr int64_t kIsl = 1024, kOsl = 256;
