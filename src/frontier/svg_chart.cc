@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/markup.h"
 #include "frontier/format.h"
 
 namespace infx::frontier {
@@ -12,29 +13,6 @@ namespace {
 constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                     "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                                     "#bcbd22", "#17becf"};
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Tick step of 1, 2 or 5 times a power of ten giving about `target` ticks.
 double NiceStep(double range, int target) {
@@ -109,11 +87,11 @@ void DrawAxes(std::string& svg, const Frame& f, const AnalysisOptions& o) {
   svg += fmt::format(
       "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
       "font-size=\"13\">{}</text>\n",
-      (x0 + x1) / 2, f.height - 18, Escape(std::string(XMetricLabel(o.x))));
+      (x0 + x1) / 2, f.height - 18, XmlEscape(std::string(XMetricLabel(o.x))));
   svg += fmt::format(
       "<text transform=\"translate(18,{:.1f}) rotate(-90)\" "
       "text-anchor=\"middle\" font-size=\"13\">{}</text>\n",
-      (y0 + y1) / 2, Escape(std::string(YMetricLabel(o.y))));
+      (y0 + y1) / 2, XmlEscape(std::string(YMetricLabel(o.y))));
 }
 
 void DrawIsoLines(std::string& svg, const Frame& f, const AnalysisOptions& o) {
@@ -134,7 +112,7 @@ void DrawCurve(std::string& svg, const Frame& f, const ConfigCurve& c,
     path += fmt::format("{}{:.1f},{:.1f} ", path.empty() ? "M" : "L", f.X(p.x),
                         f.Y(p.y));
   }
-  svg += fmt::format("<g><title>{}</title>\n", Escape(c.config_key));
+  svg += fmt::format("<g><title>{}</title>\n", XmlEscape(c.config_key));
   if (!path.empty()) {
     svg += fmt::format(
         "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>\n",
@@ -145,7 +123,7 @@ void DrawCurve(std::string& svg, const Frame& f, const ConfigCurve& c,
     svg += fmt::format(
         "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"><title>{} "
         "conc {}: x {:.2f}, y {:.1f}</title></circle>\n",
-        f.X(p.x), f.Y(p.y), color, Escape(c.config_key), p.concurrency, p.x,
+        f.X(p.x), f.Y(p.y), color, XmlEscape(c.config_key), p.concurrency, p.x,
         p.y);
   }
   if (with_predicted) {
@@ -155,7 +133,7 @@ void DrawCurve(std::string& svg, const Frame& f, const ConfigCurve& c,
           "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"7\" height=\"7\" "
           "fill=\"none\" stroke=\"{}\"><title>predicted {} conc {}</title>"
           "</rect>\n",
-          f.X(p.x) - 3.5, f.Y(p.y) - 3.5, color, Escape(c.config_key),
+          f.X(p.x) - 3.5, f.Y(p.y) - 3.5, color, XmlEscape(c.config_key),
           p.concurrency);
     }
   }
@@ -209,7 +187,7 @@ void DrawLegend(std::string& svg, const Frame& f, const ScenarioFrontier& s) {
         "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\"/><text "
         "x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\">{}</text>\n",
         x + 9, y, kPalette[i % std::size(kPalette)], x + 24, y + 4,
-        Escape(s.curves[i].config_key));
+        XmlEscape(s.curves[i].config_key));
   }
 }
 
@@ -226,7 +204,7 @@ std::string RenderSvgChart(const ScenarioFrontier& scenario,
       "<text x=\"{2:.1f}\" y=\"22\" font-size=\"15\" "
       "font-weight=\"bold\">{3}</text>\n",
       chart.width_px, chart.height_px, f.left,
-      Escape(chart.title.empty() ? scenario.Label() : chart.title));
+      XmlEscape(chart.title.empty() ? scenario.Label() : chart.title));
   DrawAxes(svg, f, options);
   DrawIsoLines(svg, f, options);
   for (size_t i = 0; i < scenario.curves.size(); ++i) {

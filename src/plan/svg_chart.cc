@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/markup.h"
 #include "common/table.h"
 
 namespace infx::plan {
@@ -99,30 +100,6 @@ void DrawSeries(const ChartSeries& s, const std::string& color, int index,
 }
 
 }  // namespace
-
-std::string XmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 std::string RenderSvgChart(const ChartSpec& chart) {
   double max_x = 0;

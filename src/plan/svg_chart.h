@@ -28,7 +28,4 @@ struct ChartSpec {
 // chart still renders axes.
 std::string RenderSvgChart(const ChartSpec& chart);
 
-// Escapes &, <, >, " for SVG text and attributes.
-std::string XmlEscape(const std::string& text);
-
 }  // namespace infx::plan

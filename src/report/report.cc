@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/files.h"
+#include "common/markup.h"
 #include "frontier/format.h"
 #include "frontier/prices.h"
 #include "hardware/catalog.h"
@@ -30,30 +31,6 @@ pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; 
 .muted { color: #777; }
 )css";
 
-std::string Esc(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string Num(double v, int decimals) {
   if (!std::isfinite(v)) return "-";
   return fmt::format("{:.{}f}", v, decimals);
@@ -69,16 +46,16 @@ class HtmlTable {
  public:
   explicit HtmlTable(std::vector<std::string> headers) {
     html_ = "<table><tr>";
-    for (const auto& h : headers) html_ += "<th>" + Esc(h) + "</th>";
+    for (const auto& h : headers) html_ += "<th>" + XmlEscape(h) + "</th>";
     html_ += "</tr>\n";
   }
   HtmlTable& Row(const std::vector<std::string>& cells) {
     html_ += "<tr>";
     for (const auto& c : cells) {
       if (!c.empty() && c[0] == '\x01') {
-        html_ += "<td class=\"n\">" + Esc(c.substr(1)) + "</td>";
+        html_ += "<td class=\"n\">" + XmlEscape(c.substr(1)) + "</td>";
       } else {
-        html_ += "<td>" + Esc(c) + "</td>";
+        html_ += "<td>" + XmlEscape(c) + "</td>";
       }
     }
     html_ += "</tr>\n";
@@ -167,7 +144,7 @@ std::string ScenarioSection(const ScenarioFrontier& s,
                             const frontier::AnalysisOptions& o,
                             const frontier::AnalysisOptions& latency_axes,
                             const ScenarioFrontier* latency_view) {
-  std::string html = "<h2>" + Esc(s.Label()) + "</h2>\n";
+  std::string html = "<h2>" + XmlEscape(s.Label()) + "</h2>\n";
   html +=
       "<div class=\"chart\">" + frontier::RenderSvgChart(s, o, {}) + "</div>\n";
   if (latency_view) {
@@ -205,13 +182,13 @@ std::string PointsSection(const ReportData& d) {
 std::string ConfigsSection(const ReportData& d) {
   std::string html = "<h2>Configs</h2>\n";
   for (const auto& c : d.configs) {
-    html += fmt::format("<h3>{}</h3>\n<p>hardware {} &middot; {} GPU(s)</p>\n",
-                        Esc(c.config_key),
-                        Esc(c.hardware.empty() ? "(unknown)" : c.hardware),
-                        c.num_gpus);
+    html += fmt::format(
+        "<h3>{}</h3>\n<p>hardware {} &middot; {} GPU(s)</p>\n",
+        XmlEscape(c.config_key),
+        XmlEscape(c.hardware.empty() ? "(unknown)" : c.hardware), c.num_gpus);
     html += "<pre>" +
-            Esc(c.details.dump(2, ' ', false,
-                               nlohmann::json::error_handler_t::replace)) +
+            XmlEscape(c.details.dump(
+                2, ' ', false, nlohmann::json::error_handler_t::replace)) +
             "</pre>\n";
   }
   return html;
@@ -277,7 +254,7 @@ std::string RenderHtmlReport(const ReportData& d,
   html += EvalsSection(d);
   html += PointsSection(d);
   html += ConfigsSection(d);
-  html += "<h2>Matrix</h2>\n<pre>" + Esc(d.run.matrix_text) + "</pre>\n";
+  html += "<h2>Matrix</h2>\n<pre>" + XmlEscape(d.run.matrix_text) + "</pre>\n";
   html += "</body>\n</html>\n";
   return html;
 }
