@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/files.h"
+#include "common/jsonl.h"
 
 namespace infx::eval {
 namespace {
@@ -24,30 +25,15 @@ Result<std::string> StringField(const nlohmann::json& obj,
 Result<std::vector<Gsm8kItem>> ParseGsm8kJsonl(const std::string& text,
                                                const std::string& what) {
   std::vector<Gsm8kItem> items;
-  size_t line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view line(text.data() + start, end - start);
-    start = end + 1;
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const std::string where = what + ":" + std::to_string(line_no);
-    nlohmann::json obj;
-    try {
-      obj = nlohmann::json::parse(line);
-    } catch (const std::exception& e) {
-      return Status::ParseError(where + ": " + e.what());
-    }
-    if (!obj.is_object()) {
-      return Status::ParseError(where + ": expected a JSON object");
-    }
-    Gsm8kItem item;
-    INFX_ASSIGN_OR_RETURN(item.question, StringField(obj, "question", where));
-    INFX_ASSIGN_OR_RETURN(item.answer, StringField(obj, "answer", where));
-    items.push_back(std::move(item));
-  }
+  INFX_RETURN_IF_ERROR(ForEachJsonObjectLine(
+      text, what, [&](const nlohmann::json& obj, const std::string& where) {
+        Gsm8kItem item;
+        INFX_ASSIGN_OR_RETURN(item.question,
+                              StringField(obj, "question", where));
+        INFX_ASSIGN_OR_RETURN(item.answer, StringField(obj, "answer", where));
+        items.push_back(std::move(item));
+        return Status::Ok();
+      }));
   return items;
 }
 

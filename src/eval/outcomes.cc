@@ -5,37 +5,10 @@
 #include <unordered_map>
 
 #include "common/files.h"
+#include "common/jsonl.h"
 
 namespace infx::eval {
 namespace {
-
-// Calls fn(line_view, "what:line") for each non-blank line.
-template <typename Fn>
-Status ForEachJsonLine(const std::string& text, const std::string& what,
-                       Fn fn) {
-  size_t line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view line(text.data() + start, end - start);
-    start = end + 1;
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const std::string where = what + ":" + std::to_string(line_no);
-    nlohmann::json obj;
-    try {
-      obj = nlohmann::json::parse(line);
-    } catch (const std::exception& e) {
-      return Status::ParseError(where + ": " + e.what());
-    }
-    if (!obj.is_object()) {
-      return Status::ParseError(where + ": expected a JSON object");
-    }
-    INFX_RETURN_IF_ERROR(fn(obj, where));
-  }
-  return Status::Ok();
-}
 
 std::string StringOr(const nlohmann::json& obj, const char* key,
                      std::string fallback = "") {
@@ -141,7 +114,7 @@ Result<std::vector<QuestionOutcome>> ReadOutcomesJsonl(
     const std::filesystem::path& path) {
   INFX_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   std::vector<QuestionOutcome> outcomes;
-  INFX_RETURN_IF_ERROR(ForEachJsonLine(
+  INFX_RETURN_IF_ERROR(ForEachJsonObjectLine(
       text, path.string(),
       [&](const nlohmann::json& obj, const std::string& where) -> Status {
         INFX_ASSIGN_OR_RETURN(QuestionOutcome o, OutcomeFromJson(obj, where));
@@ -228,7 +201,7 @@ Result<std::vector<QuestionOutcome>> ScoreResponsesJsonl(
     by_question.emplace(answer_key[i].question, i);
   }
   std::vector<QuestionOutcome> outcomes;
-  INFX_RETURN_IF_ERROR(ForEachJsonLine(
+  INFX_RETURN_IF_ERROR(ForEachJsonObjectLine(
       text, what,
       [&](const nlohmann::json& obj, const std::string& where) -> Status {
         Gsm8kItem item;
