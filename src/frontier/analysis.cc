@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <set>
 #include <tuple>
 
 namespace infx::frontier {
@@ -197,7 +198,19 @@ RunAnalysis AnalyzePoints(int64_t run_id,
                           const std::vector<store::ConfigRecord>& configs,
                           const std::vector<store::PointRecord>& points,
                           const AnalysisOptions& options,
-                          const PriceBook& prices) {
+                          const PriceBook& prices,
+                          const std::vector<store::EvalRecord>& evals) {
+  RunAnalysis analysis;
+  analysis.run_id = run_id;
+  analysis.options = options;
+  analysis.accuracy = SummarizeEvals(configs, points, evals);
+  std::set<std::string> excluded;
+  if (options.exclude_failed_accuracy) {
+    for (const auto& key : analysis.accuracy.FailedConfigs()) {
+      excluded.insert(key);
+    }
+    analysis.excluded_configs.assign(excluded.begin(), excluded.end());
+  }
   std::map<std::string, const ConfigRecord*> config_by_key;
   for (const auto& c : configs) config_by_key[c.config_key] = &c;
   auto find_config = [&](const std::string& key) -> const ConfigRecord* {
@@ -209,6 +222,7 @@ RunAnalysis AnalyzePoints(int64_t run_id,
   std::map<ScenarioKey, std::map<LoadKey, Averaged>> grouped;
   for (const PointRecord& p : points) {
     if (p.key.run_id != run_id || p.metrics.completed <= 0) continue;
+    if (excluded.count(p.key.config_key)) continue;
     ScenarioKey sk{ModelOf(find_config(p.key.config_key)), p.key.isl,
                    p.key.osl};
     LoadKey lk{p.key.config_key, p.key.range_ratio, p.key.concurrency,
@@ -220,9 +234,6 @@ RunAnalysis AnalyzePoints(int64_t run_id,
   }
 
   // Step 2: one curve per config, then the frontier across configs.
-  RunAnalysis analysis;
-  analysis.run_id = run_id;
-  analysis.options = options;
   for (const auto& [sk, loads] : grouped) {
     ScenarioFrontier s;
     s.model = sk.model;
@@ -268,7 +279,8 @@ Result<RunAnalysis> AnalyzeRun(store::ResultsStore& store, int64_t run_id,
   INFX_RETURN_IF_ERROR(store.GetRun(run_id).status());
   INFX_ASSIGN_OR_RETURN(auto configs, store.ListConfigs(run_id));
   INFX_ASSIGN_OR_RETURN(auto points, store.ListPoints(run_id));
-  return AnalyzePoints(run_id, configs, points, options, prices);
+  INFX_ASSIGN_OR_RETURN(auto evals, store.ListEvals(run_id));
+  return AnalyzePoints(run_id, configs, points, options, prices, evals);
 }
 
 Result<ScenarioFrontier> ConfigOnlyScenario(const ScenarioFrontier& scenario,

@@ -2,8 +2,11 @@
 // per-scenario frontiers (a scenario is one model at one ISL/OSL), with one
 // curve per config, the Pareto frontier across configs, throughput at
 // iso-interactivity levels, and cost / power figures from a price book.
-// Repetitions of a point are averaged before anything else. This is what
-// `infx frontier`, `infx report` and `infx sweep` print.
+// Repetitions of a point are averaged before anything else. The run's eval
+// results ride along (frontier/accuracy.h): configs that FAIL their min
+// score are flagged, and left off the frontier only when asked
+// (AnalysisOptions::exclude_failed_accuracy). This is what `infx frontier`,
+// `infx report` and `infx sweep` print.
 //
 // Thread-safety: pure functions over values (AnalyzeRun reads the store it
 // is given; the store's own rule applies).
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "frontier/accuracy.h"
 #include "frontier/frontier.h"
 #include "store/results_store.h"
 
@@ -34,6 +38,9 @@ struct AnalysisOptions {
   XMetric x = XMetric::kInteractivity;
   YMetric y = YMetric::kTotal;
   std::vector<double> iso_levels = {20, 50, 100};
+  // Leave configs with a failing eval (RunAccuracy::FailedConfigs) out of
+  // every curve and frontier. Default: keep and flag them.
+  bool exclude_failed_accuracy = false;
 };
 
 // One config's points (repetitions averaged), sorted by concurrency.
@@ -76,19 +83,23 @@ struct RunAnalysis {
   int64_t run_id = 0;
   AnalysisOptions options;
   std::vector<ScenarioFrontier> scenarios;  // sorted by model, isl, osl
+  RunAccuracy accuracy;                     // the run's evals, judged
+  // Configs left out by exclude_failed_accuracy, sorted.
+  std::vector<std::string> excluded_configs;
 };
 
-// Pure core: configs and points of one run (points of unknown configs are
-// kept with num_gpus 1 and no hardware). Points with failed requests only
-// (completed == 0) are ignored.
+// Pure core: configs, points and evals of one run (points of unknown
+// configs are kept with num_gpus 1 and no hardware). Points with failed
+// requests only (completed == 0) are ignored.
 RunAnalysis AnalyzePoints(int64_t run_id,
                           const std::vector<store::ConfigRecord>& configs,
                           const std::vector<store::PointRecord>& points,
                           const AnalysisOptions& options,
-                          const PriceBook& prices);
+                          const PriceBook& prices,
+                          const std::vector<store::EvalRecord>& evals = {});
 
-// Reads the run from the store and calls AnalyzePoints. NotFound for an
-// unknown run id.
+// Reads the run (configs, points, evals) from the store and calls
+// AnalyzePoints. NotFound for an unknown run id.
 Result<RunAnalysis> AnalyzeRun(store::ResultsStore& store, int64_t run_id,
                                const AnalysisOptions& options,
                                const PriceBook& prices);

@@ -1,7 +1,9 @@
 #include "frontier/format.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <set>
 #include <sstream>
 
 #include "common/table.h"
@@ -44,31 +46,116 @@ std::string ShortAxis(XMetric x) {
   return "x";
 }
 
+// The accuracy cells of a frontier point: strict-match, flexible-extract,
+// questions (of its own eval) and its status.
+std::vector<std::string> AccuracyCells(const RunAccuracy& accuracy,
+                                       const CurvePoint& p) {
+  const EvalAccuracy* e = accuracy.AtPoint(p.config_key, p.concurrency);
+  return {e ? AccuracyCell(e->strict_match) : "-",
+          e ? AccuracyCell(e->flexible_extract) : "-",
+          e ? std::to_string(e->headline.n) : "-",
+          StatusCell(StatusAt(accuracy, p.config_key, p.concurrency))};
+}
+
+// CSV cells: task, strict, strict stderr, flexible, flexible stderr,
+// questions, min score, status (of the point's own eval; status also
+// "config_fail").
+std::string AccuracyCsv(const RunAccuracy& accuracy, const std::string& key,
+                        double concurrency) {
+  const EvalAccuracy* e = accuracy.AtPoint(key, concurrency);
+  const std::string status = StatusName(StatusAt(accuracy, key, concurrency));
+  if (e == nullptr) return fmt::format(",,,,,,,{}", status);
+  auto filter = [](const std::optional<FilterAccuracy>& a) {
+    return a ? fmt::format("{},{}", a->accuracy, a->standard_error)
+             : std::string(",");
+  };
+  return fmt::format("{},{},{},{},{},{}", CsvText(e->task),
+                     filter(e->strict_match), filter(e->flexible_extract),
+                     e->headline.n, e->min_score, status);
+}
+
+nlohmann::json StatusJson(const RunAccuracy& accuracy, const CurvePoint& p) {
+  const std::string s =
+      StatusName(StatusAt(accuracy, p.config_key, p.concurrency));
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
 }  // namespace
+
+std::string FormatAccuracyTable(const RunAnalysis& analysis) {
+  const RunAccuracy& acc = analysis.accuracy;
+  if (acc.empty()) return "";
+  std::ostringstream out;
+  out << fmt::format(
+      "run {} accuracy (FAIL: strict-match or flexible-extract below the "
+      "config's min score)\n",
+      analysis.run_id);
+  Table t({"config", "conc", "task", "strict-match", "flexible-extract", "n",
+           "min score", "result"});
+  for (const EvalAccuracy& e : acc.evals) {
+    // Records without per-question filters show their stored headline.
+    const bool filters = e.strict_match || e.flexible_extract;
+    t.AddRow({e.config_key,
+              e.concurrency > 0 ? std::to_string(e.concurrency) : "config",
+              e.task,
+              filters ? AccuracyCell(e.strict_match)
+                      : AccuracyCell(e.headline) + " (headline)",
+              AccuracyCell(e.flexible_extract), std::to_string(e.headline.n),
+              FormatFixed(e.min_score, 2), Verdict(e.pass)});
+  }
+  t.Print(out);
+  const auto failed = acc.FailedConfigs();
+  if (!failed.empty()) {
+    std::set<std::string> evaluated;
+    for (const auto& e : acc.evals) evaluated.insert(e.config_key);
+    out << fmt::format("accuracy FAIL: {} of {} configs with evals{}: {}\n",
+                       failed.size(), evaluated.size(),
+                       analysis.excluded_configs.empty()
+                           ? " (flagged, still on the frontier)"
+                           : " (left off the frontier)",
+                       fmt::join(failed, ", "));
+  }
+  return out.str();
+}
 
 std::string FormatFrontierTable(const RunAnalysis& analysis) {
   std::ostringstream out;
   const auto& o = analysis.options;
   if (analysis.scenarios.empty()) {
     out << fmt::format("run {}: no completed points\n", analysis.run_id);
+    out << FormatAccuracyTable(analysis);
     return out.str();
   }
+  const bool with_accuracy = !analysis.accuracy.empty();
   for (const ScenarioFrontier& s : analysis.scenarios) {
     out << fmt::format(
         "run {} {}: frontier of {} throughput/GPU vs {} ({} "
         "configs, {} frontier points)\n",
         analysis.run_id, s.Label(), YMetricName(o.y), XMetricName(o.x),
         s.curves.size(), s.frontier.size());
-    Table t(
-        {ShortAxis(o.x), "tok/s/GPU", "config", "conc", "$/Mtok", "tok/s/MW"});
+    std::vector<std::string> headers = {
+        ShortAxis(o.x), "tok/s/GPU", "config", "conc", "$/Mtok", "tok/s/MW"};
+    if (with_accuracy) {
+      headers.insert(headers.end(),
+                     {"strict-match", "flexible-extract", "n", "accuracy"});
+    }
+    Table t(headers);
     for (size_t i = 0; i < s.frontier.size(); ++i) {
       const CurvePoint& p = s.frontier[i];
       const PointEconomics& e = s.economics[i];
-      t.AddRow({FormatFixed(p.x, 2), FormatFixed(p.y, 1), p.config_key,
-                FormatFixed(
-                    p.concurrency,
-                    p.concurrency == static_cast<int>(p.concurrency) ? 0 : 2),
-                Cell(e.usd_per_million_tokens, 3), Cell(e.tok_s_per_mw, 0)});
+      std::vector<std::string> row = {
+          FormatFixed(p.x, 2),
+          FormatFixed(p.y, 1),
+          p.config_key,
+          FormatFixed(p.concurrency,
+                      p.concurrency == static_cast<int>(p.concurrency) ? 0 : 2),
+          Cell(e.usd_per_million_tokens, 3),
+          Cell(e.tok_s_per_mw, 0)};
+      if (with_accuracy) {
+        auto cells = AccuracyCells(analysis.accuracy, p);
+        row.insert(row.end(), cells.begin(), cells.end());
+      }
+      t.AddRow(std::move(row));
     }
     t.Print(out);
     if (!s.iso.empty()) {
@@ -85,13 +172,17 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
     }
     out << "\n";
   }
+  const std::string accuracy = FormatAccuracyTable(analysis);
+  if (!accuracy.empty()) out << accuracy << "\n";
   return out.str();
 }
 
 std::string FrontierCsv(const RunAnalysis& analysis) {
   std::string out =
       "kind,run_id,model,isl,osl,x_metric,y_metric,x,y,config_key,"
-      "concurrency,point_id,usd_per_million_tokens,tok_s_per_mw\n";
+      "concurrency,point_id,usd_per_million_tokens,tok_s_per_mw,"
+      "accuracy_task,strict_match,strict_match_stderr,flexible_extract,"
+      "flexible_extract_stderr,num_questions,min_score,accuracy\n";
   const auto& o = analysis.options;
   for (const ScenarioFrontier& s : analysis.scenarios) {
     const std::string prefix =
@@ -99,13 +190,15 @@ std::string FrontierCsv(const RunAnalysis& analysis) {
                     s.isl, s.osl, XMetricName(o.x), YMetricName(o.y));
     for (size_t i = 0; i < s.frontier.size(); ++i) {
       const CurvePoint& p = s.frontier[i];
-      out += fmt::format("frontier,{},{},{},{},{},{},{},{}\n", prefix, p.x, p.y,
-                         CsvText(p.config_key), p.concurrency, p.point_id,
-                         CsvOptional(s.economics[i].usd_per_million_tokens),
-                         CsvOptional(s.economics[i].tok_s_per_mw));
+      out += fmt::format(
+          "frontier,{},{},{},{},{},{},{},{},{}\n", prefix, p.x, p.y,
+          CsvText(p.config_key), p.concurrency, p.point_id,
+          CsvOptional(s.economics[i].usd_per_million_tokens),
+          CsvOptional(s.economics[i].tok_s_per_mw),
+          AccuracyCsv(analysis.accuracy, p.config_key, p.concurrency));
     }
     for (const IsoRow& r : s.iso) {
-      out += fmt::format("iso,{},{},{},{},,,{},{}\n", prefix, r.x,
+      out += fmt::format("iso,{},{},{},{},,,{},{},,,,,,,,\n", prefix, r.x,
                          CsvOptional(r.y), CsvText(r.config_key),
                          CsvOptional(r.economics.usd_per_million_tokens),
                          CsvOptional(r.economics.tok_s_per_mw));
@@ -115,6 +208,7 @@ std::string FrontierCsv(const RunAnalysis& analysis) {
 }
 
 nlohmann::json FrontierJson(const RunAnalysis& analysis) {
+  const RunAccuracy& acc = analysis.accuracy;
   auto point_json = [](const CurvePoint& p) {
     return nlohmann::json{{"x", p.x},
                           {"y", p.y},
@@ -122,11 +216,19 @@ nlohmann::json FrontierJson(const RunAnalysis& analysis) {
                           {"concurrency", p.concurrency},
                           {"point_id", p.point_id}};
   };
+  // Measured points also carry their accuracy (null when none).
+  auto measured_json = [&](const CurvePoint& p) {
+    auto j = point_json(p);
+    const EvalAccuracy* e = acc.AtPoint(p.config_key, p.concurrency);
+    j["accuracy"] = e ? EvalAccuracyJson(*e) : nlohmann::json(nullptr);
+    j["accuracy_status"] = StatusJson(acc, p);
+    return j;
+  };
   nlohmann::json scenarios = nlohmann::json::array();
   for (const ScenarioFrontier& s : analysis.scenarios) {
     nlohmann::json frontier = nlohmann::json::array();
     for (size_t i = 0; i < s.frontier.size(); ++i) {
-      auto j = point_json(s.frontier[i]);
+      auto j = measured_json(s.frontier[i]);
       j["usd_per_million_tokens"] =
           OptionalJson(s.economics[i].usd_per_million_tokens);
       j["tok_s_per_mw"] = OptionalJson(s.economics[i].tok_s_per_mw);
@@ -144,14 +246,17 @@ nlohmann::json FrontierJson(const RunAnalysis& analysis) {
     nlohmann::json curves = nlohmann::json::array();
     for (const ConfigCurve& c : s.curves) {
       nlohmann::json measured = nlohmann::json::array();
-      for (const auto& p : c.measured) measured.push_back(point_json(p));
+      for (const auto& p : c.measured) measured.push_back(measured_json(p));
       nlohmann::json predicted = nlohmann::json::array();
       for (const auto& p : c.predicted) predicted.push_back(point_json(p));
-      curves.push_back({{"config_key", c.config_key},
-                        {"hardware", c.hardware},
-                        {"num_gpus", c.num_gpus},
-                        {"measured", measured},
-                        {"predicted", predicted}});
+      const auto pass = acc.ConfigPasses(c.config_key);
+      curves.push_back(
+          {{"config_key", c.config_key},
+           {"hardware", c.hardware},
+           {"num_gpus", c.num_gpus},
+           {"accuracy_pass", pass ? nlohmann::json(*pass) : nullptr},
+           {"measured", measured},
+           {"predicted", predicted}});
     }
     scenarios.push_back({{"model", s.model},
                          {"isl", s.isl},
@@ -160,13 +265,18 @@ nlohmann::json FrontierJson(const RunAnalysis& analysis) {
                          {"iso", iso},
                          {"curves", curves}});
   }
+  nlohmann::json evals = nlohmann::json::array();
+  for (const auto& e : acc.evals) evals.push_back(EvalAccuracyJson(e));
   return {{"run_id", analysis.run_id},
           {"x_metric", XMetricName(analysis.options.x)},
           {"y_metric", YMetricName(analysis.options.y)},
           {"x_label", XMetricLabel(analysis.options.x)},
           {"y_label", YMetricLabel(analysis.options.y)},
           {"iso_levels", analysis.options.iso_levels},
-          {"scenarios", scenarios}};
+          {"scenarios", scenarios},
+          {"accuracy", evals},
+          {"failed_accuracy_configs", acc.FailedConfigs()},
+          {"excluded_configs", analysis.excluded_configs}};
 }
 
 std::string FormatComparisonTable(const FrontierComparison& c,

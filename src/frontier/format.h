@@ -14,10 +14,17 @@
 namespace infx::frontier {
 
 // Per scenario: the frontier points (x, y, config, concurrency, $/Mtok,
-// tok/s/MW) and the iso-level table. Ends with a newline.
+// tok/s/MW; when the run has evals also strict-match, flexible-extract,
+// questions and PASS / FAIL / "FAIL (config)") and the iso-level table;
+// then FormatAccuracyTable. Ends with a newline.
 std::string FormatFrontierTable(const RunAnalysis& analysis);
+// Every eval of the run (config, concurrency, task, both filters with
+// their standard errors, questions, min score, PASS / FAIL) and a line
+// counting the configs that FAIL. "" when the run has no evals.
+std::string FormatAccuracyTable(const RunAnalysis& analysis);
 // One row per frontier point, plus one row per iso level (kind column
-// "frontier" | "iso"); header line first.
+// "frontier" | "iso"); header line first. The accuracy columns are those
+// of the point's own eval (empty when none).
 std::string FrontierCsv(const RunAnalysis& analysis);
 nlohmann::json FrontierJson(const RunAnalysis& analysis);
 
