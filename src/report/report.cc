@@ -29,6 +29,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
 .chart { margin: 1em 0; }
 .muted { color: #777; }
+td.fail, p.fail { color: #b00020; font-weight: bold; }
 )css";
 
 std::string Num(double v, int decimals) {
@@ -41,7 +42,8 @@ std::string Opt(const std::optional<double>& v, int decimals) {
 }
 
 // A table from header cells and rows; cells starting with '\x01' are
-// numbers (right-aligned), the marker is stripped.
+// numbers (right-aligned), cells starting with '\x02' accuracy failures
+// (highlighted); the marker is stripped.
 class HtmlTable {
  public:
   explicit HtmlTable(std::vector<std::string> headers) {
@@ -54,6 +56,8 @@ class HtmlTable {
     for (const auto& c : cells) {
       if (!c.empty() && c[0] == '\x01') {
         html_ += "<td class=\"n\">" + XmlEscape(c.substr(1)) + "</td>";
+      } else if (!c.empty() && c[0] == '\x02') {
+        html_ += "<td class=\"fail\">" + XmlEscape(c.substr(1)) + "</td>";
       } else {
         html_ += "<td>" + XmlEscape(c) + "</td>";
       }
@@ -73,6 +77,21 @@ class HtmlTable {
 
 std::string N(const std::string& s) { return "\x01" + s; }
 
+// "91.25% ± 1.20%", "-" when absent.
+std::string Pct(const std::optional<frontier::FilterAccuracy>& a) {
+  if (!a) return "-";
+  return Num(a->accuracy * 100, 2) + "% \u00b1 " +
+         Num(a->standard_error * 100, 2) + "%";
+}
+
+// A status cell, highlighted when it is a failure.
+std::string StatusCellHtml(frontier::PointStatus status) {
+  const std::string text = frontier::StatusCell(status);
+  const bool fail = status == frontier::PointStatus::kFail ||
+                    status == frontier::PointStatus::kConfigFail;
+  return fail ? "\x02" + text : text;
+}
+
 std::string RunSection(const ReportData& d) {
   const auto& r = d.run;
   HtmlTable t({"field", "value"});
@@ -87,16 +106,41 @@ std::string RunSection(const ReportData& d) {
   return t.Html();
 }
 
+// Frontier points; with accuracy columns (the point's own eval and its
+// status) when the run has evals.
 std::string FrontierTable(const ScenarioFrontier& s,
-                          const frontier::AnalysisOptions& o) {
-  HtmlTable t({std::string(frontier::XMetricLabel(o.x)), "tok/s/GPU", "config",
-               "concurrency", "$/Mtok", "tok/s/MW"});
+                          const frontier::AnalysisOptions& o,
+                          const frontier::RunAccuracy& acc) {
+  std::vector<std::string> headers = {std::string(frontier::XMetricLabel(o.x)),
+                                      "tok/s/GPU",
+                                      "config",
+                                      "concurrency",
+                                      "$/Mtok",
+                                      "tok/s/MW"};
+  if (!acc.empty()) {
+    headers.insert(headers.end(), {"strict-match", "flexible-extract",
+                                   "questions", "accuracy"});
+  }
+  HtmlTable t(headers);
   for (size_t i = 0; i < s.frontier.size(); ++i) {
     const CurvePoint& p = s.frontier[i];
-    t.Row({N(Num(p.x, 2)), N(Num(p.y, 1)), p.config_key,
-           N(Num(p.concurrency, 0)),
-           N(Opt(s.economics[i].usd_per_million_tokens, 3)),
-           N(Opt(s.economics[i].tok_s_per_mw, 0))});
+    std::vector<std::string> row = {
+        N(Num(p.x, 2)),
+        N(Num(p.y, 1)),
+        p.config_key,
+        N(Num(p.concurrency, 0)),
+        N(Opt(s.economics[i].usd_per_million_tokens, 3)),
+        N(Opt(s.economics[i].tok_s_per_mw, 0))};
+    if (!acc.empty()) {
+      const frontier::EvalAccuracy* e =
+          acc.AtPoint(p.config_key, p.concurrency);
+      row.push_back(N(e ? Pct(e->strict_match) : "-"));
+      row.push_back(N(e ? Pct(e->flexible_extract) : "-"));
+      row.push_back(N(e ? std::to_string(e->headline.n) : "-"));
+      row.push_back(
+          StatusCellHtml(frontier::StatusAt(acc, p.config_key, p.concurrency)));
+    }
+    t.Row(row);
   }
   return t.Html();
 }
@@ -141,6 +185,7 @@ std::string PredictedTable(const ScenarioFrontier& s) {
 }
 
 std::string ScenarioSection(const ScenarioFrontier& s,
+                            const frontier::RunAccuracy& acc,
                             const frontier::AnalysisOptions& o,
                             const frontier::AnalysisOptions& latency_axes,
                             const ScenarioFrontier* latency_view) {
@@ -152,40 +197,67 @@ std::string ScenarioSection(const ScenarioFrontier& s,
             frontier::RenderSvgChart(*latency_view, latency_axes, {}) +
             "</div>\n";
   }
-  html += "<h3>Frontier</h3>\n" + FrontierTable(s, o);
+  html += "<h3>Frontier</h3>\n" + FrontierTable(s, o, acc);
   html += IsoTable(s, o);
   html += PredictedTable(s);
   return html;
 }
 
-std::string PointsSection(const ReportData& d) {
-  HtmlTable t({"config", "isl", "osl", "conc", "rate", "rep", "tok/s/GPU",
-               "out tok/s/GPU", "tok/s/user", "TTFT p50 ms", "TTFT p99 ms",
-               "TPOT p50 ms", "E2EL p50 ms", "req/s", "ok", "failed",
-               "duration s"});
+std::string PointsSection(const ReportData& d,
+                          const frontier::RunAccuracy& acc) {
+  std::vector<std::string> headers = {
+      "config",      "isl",         "osl",         "conc",
+      "rate",        "rep",         "tok/s/GPU",   "out tok/s/GPU",
+      "tok/s/user",  "TTFT p50 ms", "TTFT p99 ms", "TPOT p50 ms",
+      "E2EL p50 ms", "req/s",       "ok",          "failed",
+      "duration s"};
+  if (!acc.empty()) headers.insert(headers.end(), {"strict-match", "accuracy"});
+  HtmlTable t(headers);
   for (const auto& p : d.points) {
     const auto& k = p.key;
     const auto& m = p.metrics;
-    t.Row({k.config_key, N(std::to_string(k.isl)), N(std::to_string(k.osl)),
-           N(std::to_string(k.concurrency)), N(Num(k.request_rate, 2)),
-           N(std::to_string(k.repetition)), N(Num(m.tput_per_gpu_total, 1)),
-           N(Num(m.tput_per_gpu_output, 1)),
-           N(Num(m.interactivity_tok_s_user, 2)), N(Num(m.median_ttft_ms, 1)),
-           N(Num(m.p99_ttft_ms, 1)), N(Num(m.median_tpot_ms, 2)),
-           N(Num(m.median_e2el_ms, 1)), N(Num(m.request_throughput_rps, 3)),
-           N(std::to_string(m.completed)), N(std::to_string(m.failed)),
-           N(Num(m.duration_s, 1))});
+    std::vector<std::string> row = {k.config_key,
+                                    N(std::to_string(k.isl)),
+                                    N(std::to_string(k.osl)),
+                                    N(std::to_string(k.concurrency)),
+                                    N(Num(k.request_rate, 2)),
+                                    N(std::to_string(k.repetition)),
+                                    N(Num(m.tput_per_gpu_total, 1)),
+                                    N(Num(m.tput_per_gpu_output, 1)),
+                                    N(Num(m.interactivity_tok_s_user, 2)),
+                                    N(Num(m.median_ttft_ms, 1)),
+                                    N(Num(m.p99_ttft_ms, 1)),
+                                    N(Num(m.median_tpot_ms, 2)),
+                                    N(Num(m.median_e2el_ms, 1)),
+                                    N(Num(m.request_throughput_rps, 3)),
+                                    N(std::to_string(m.completed)),
+                                    N(std::to_string(m.failed)),
+                                    N(Num(m.duration_s, 1))};
+    if (!acc.empty()) {
+      const frontier::EvalAccuracy* e =
+          acc.AtPoint(k.config_key, k.concurrency);
+      row.push_back(N(e ? Pct(e->strict_match) : "-"));
+      row.push_back(
+          StatusCellHtml(frontier::StatusAt(acc, k.config_key, k.concurrency)));
+    }
+    t.Row(row);
   }
   return "<h2>All measured points</h2>\n" + t.Html();
 }
 
-std::string ConfigsSection(const ReportData& d) {
+std::string ConfigsSection(const ReportData& d,
+                           const frontier::RunAccuracy& acc) {
   std::string html = "<h2>Configs</h2>\n";
   for (const auto& c : d.configs) {
+    const auto pass = acc.ConfigPasses(c.config_key);
     html += fmt::format(
-        "<h3>{}</h3>\n<p>hardware {} &middot; {} GPU(s)</p>\n",
-        XmlEscape(c.config_key),
-        XmlEscape(c.hardware.empty() ? "(unknown)" : c.hardware), c.num_gpus);
+        "<h3>{}</h3>\n<p{}>hardware {} &middot; {} GPU(s){}</p>\n",
+        XmlEscape(c.config_key), pass == false ? " class=\"fail\"" : "",
+        XmlEscape(c.hardware.empty() ? "(unknown)" : c.hardware), c.num_gpus,
+        pass ? fmt::format(" &middot; accuracy {} (min score {})",
+                           frontier::Verdict(*pass),
+                           Num(frontier::MinScoreOf(&c), 2))
+             : "");
     html += "<pre>" +
             XmlEscape(c.details.dump(
                 2, ' ', false, nlohmann::json::error_handler_t::replace)) +
@@ -194,16 +266,43 @@ std::string ConfigsSection(const ReportData& d) {
   return html;
 }
 
-std::string EvalsSection(const ReportData& d) {
-  if (d.evals.empty()) return "";
-  HtmlTable t({"config", "point", "task", "accuracy", "stderr", "questions"});
-  for (const auto& e : d.evals) {
-    t.Row({e.config_key, e.point_id ? std::to_string(*e.point_id) : "config",
-           e.task, N(Num(e.accuracy * 100, 2) + "%"),
-           N(Num(e.accuracy_stderr * 100, 2) + "%"),
-           N(std::to_string(e.num_questions))});
+// Every eval: both filters with standard errors, questions, the config's
+// min score and the verdict; then which configs FAIL.
+std::string EvalsSection(const frontier::RunAnalysis& analysis) {
+  const frontier::RunAccuracy& acc = analysis.accuracy;
+  if (acc.empty()) return "";
+  HtmlTable t({"config", "concurrency", "point", "task", "strict-match",
+               "flexible-extract", "questions", "min score", "result"});
+  for (const auto& e : acc.evals) {
+    // Records without per-question filters show their stored headline.
+    const bool filters = e.strict_match || e.flexible_extract;
+    t.Row({e.config_key,
+           N(e.concurrency > 0 ? std::to_string(e.concurrency) : "-"),
+           N(e.point_id ? std::to_string(*e.point_id) : "config"), e.task,
+           N(filters ? Pct(e.strict_match) : Pct(e.headline) + " (headline)"),
+           N(Pct(e.flexible_extract)), N(std::to_string(e.headline.n)),
+           N(Num(e.min_score, 2)),
+           e.pass ? "PASS"
+                  : "\x02"
+                    "FAIL"});
   }
-  return "<h2>Accuracy</h2>\n" + t.Html();
+  std::string html =
+      "<h2>Accuracy</h2>\n<p>An eval FAILs when strict-match or "
+      "flexible-extract is below its config's min score; a config FAILs "
+      "when any of its evals does.</p>\n" +
+      t.Html();
+  const auto failed = acc.FailedConfigs();
+  if (!failed.empty()) {
+    std::string list;
+    for (const auto& key : failed) {
+      list += (list.empty() ? "" : ", ") + XmlEscape(key);
+    }
+    html += fmt::format("<p class=\"fail\">Accuracy FAIL: {}{}</p>\n", list,
+                        analysis.excluded_configs.empty()
+                            ? " (flagged; still on the frontier)"
+                            : " (left off the frontier)");
+  }
+  return html;
 }
 
 }  // namespace
@@ -225,14 +324,14 @@ std::string RenderHtmlReport(const ReportData& d,
                                         d.configs);
   }
   const auto& o = options.analysis;
-  auto analysis =
-      frontier::AnalyzePoints(d.run.run_id, d.configs, d.points, o, prices);
+  auto analysis = frontier::AnalyzePoints(d.run.run_id, d.configs, d.points, o,
+                                          prices, d.evals);
   // InferenceX's second view: the same throughput against E2E latency.
   frontier::AnalysisOptions latency = o;
   latency.x = frontier::XMetric::kE2el;
   latency.iso_levels.clear();
-  auto latency_analysis = frontier::AnalyzePoints(d.run.run_id, d.configs,
-                                                  d.points, latency, prices);
+  auto latency_analysis = frontier::AnalyzePoints(
+      d.run.run_id, d.configs, d.points, latency, prices, d.evals);
   const bool show_latency =
       o.x != frontier::XMetric::kE2el &&
       latency_analysis.scenarios.size() == analysis.scenarios.size();
@@ -244,16 +343,19 @@ std::string RenderHtmlReport(const ReportData& d,
       d.run.run_id, kStyle);
   html += RunSection(d);
   if (analysis.scenarios.empty()) {
-    html += "<p class=\"muted\">No completed points yet.</p>\n";
+    html += analysis.excluded_configs.empty()
+                ? "<p class=\"muted\">No completed points yet.</p>\n"
+                : "<p class=\"muted\">No points left once the configs that "
+                  "FAIL accuracy are excluded.</p>\n";
   }
   for (size_t i = 0; i < analysis.scenarios.size(); ++i) {
     html += ScenarioSection(
-        analysis.scenarios[i], o, latency,
+        analysis.scenarios[i], analysis.accuracy, o, latency,
         show_latency ? &latency_analysis.scenarios[i] : nullptr);
   }
-  html += EvalsSection(d);
-  html += PointsSection(d);
-  html += ConfigsSection(d);
+  html += EvalsSection(analysis);
+  html += PointsSection(d, analysis.accuracy);
+  html += ConfigsSection(d, analysis.accuracy);
   html += "<h2>Matrix</h2>\n<pre>" + XmlEscape(d.run.matrix_text) + "</pre>\n";
   html += "</body>\n</html>\n";
   return html;

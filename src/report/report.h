@@ -2,7 +2,10 @@
 // SVG, no scripts or external resources) with the run's metadata, per
 // scenario a frontier chart, the frontier and iso-interactivity tables, the
 // planner's predicted points beside the measured ones, every measured point,
-// config details and eval results. Opens in a browser without a server.
+// config details and eval results (strict-match and flexible-extract with
+// standard errors beside the points and configs that have one, FAIL where
+// a config's min score is not reached; frontier/accuracy.h). Opens in a
+// browser without a server.
 //
 // Thread-safety: pure rendering; WriteHtmlReport reads the given store (the
 // store's own rule applies).
@@ -19,7 +22,10 @@
 namespace infx::report {
 
 struct ReportOptions {
-  frontier::AnalysisOptions analysis;  // axes and iso levels of the charts
+  // Axes and iso levels of the charts; exclude_failed_accuracy leaves
+  // configs that FAIL their min score off the charts and frontier tables
+  // (they stay in the accuracy, points and configs sections).
+  frontier::AnalysisOptions analysis;
   // For the $/Mtok and tok/s/MW columns; when empty, the built-in hardware
   // catalog's figures for the run's configs are used.
   frontier::PriceBook prices;

@@ -86,6 +86,84 @@ TEST_F(ReportTest, HtmlIsSelfContainedWithChartsAndTables) {
   EXPECT_NE(html.find("$/Mtok"), std::string::npos);
 }
 
+TEST_F(ReportTest, AccuracyBesidePointsAndFailuresMarked) {
+  // The fixture's config-level eval (81.25%) passes a min score of 0.8.
+  auto configs = store_->ListConfigs(run_);
+  ASSERT_TRUE(configs.ok());
+  store::ConfigRecord slow = configs->at(0);
+  slow.details["eval_min_score"] = 0.8;
+  ASSERT_TRUE(store_->UpsertConfig(slow).ok());
+  // A second config, twice as fast, whose eval at c=64 fails its min score.
+  store::ConfigRecord fast;
+  fast.run_id = run_;
+  fast.config_key = "llama/h200/fast";
+  fast.hardware = "h200";
+  fast.num_gpus = 1;
+  fast.details = {{"model", "llama-3.1-8b"}, {"eval_min_score", 0.9}};
+  ASSERT_TRUE(store_->UpsertConfig(fast).ok());
+  for (int conc : {1, 8, 64}) {
+    store::PointRecord p;
+    p.key = {run_, fast.config_key, 1024, 1024, 1.0, conc, 0, 0};
+    p.metrics.tput_per_gpu_total = 300.0 * conc;
+    p.metrics.interactivity_tok_s_user = 200.0 / (1 + conc * 0.05);
+    p.metrics.completed = 10;
+    ASSERT_TRUE(store_->InsertPoint(p).ok());
+  }
+  auto points = store_->ListPoints(run_);
+  ASSERT_TRUE(points.ok());
+  int64_t c64 = 0;
+  for (const auto& p : *points) {
+    if (p.key.config_key == fast.config_key && p.key.concurrency == 64) {
+      c64 = p.point_id;
+    }
+  }
+  store::EvalRecord e;
+  e.run_id = run_;
+  e.config_key = fast.config_key;
+  e.point_id = c64;
+  e.task = "gsm8k";
+  e.num_questions = 8;
+  for (int i = 0; i < 8; ++i) {  // strict 6/8, flexible 7/8
+    e.outcomes.push_back(
+        {{"index", i}, {"strict_correct", i < 6}, {"flexible_correct", i < 7}});
+  }
+  e.accuracy = 0.75;
+  ASSERT_TRUE(store_->InsertEval(e).ok());
+
+  auto data = LoadReportData(*store_, run_);
+  ASSERT_TRUE(data.ok());
+  const std::string html = RenderHtmlReport(*data, {});
+  // 6/8: sd sqrt(8 * 0.75 * 0.25 / 7), stderr 16.37%; 7/8: 12.50%.
+  EXPECT_NE(html.find("75.00% \u00b1 16.37%"), std::string::npos);
+  EXPECT_NE(html.find("87.50% \u00b1 12.50%"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"fail\">FAIL</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"fail\">FAIL (config)</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Accuracy FAIL: llama/h200/fast (flagged; still on the "
+                      "frontier)"),
+            std::string::npos);
+  EXPECT_NE(html.find("81.25% \u00b1 1.00% (headline)"), std::string::npos);
+  // Flagged, not excluded: the fast config is on the frontier.
+  const size_t frontier = html.find("<h3>Frontier</h3>");
+  ASSERT_NE(frontier, std::string::npos);
+  const size_t frontier_end = html.find("</table>", frontier);
+  EXPECT_NE(
+      html.substr(frontier, frontier_end - frontier).find("llama/h200/fast"),
+      std::string::npos);
+
+  ReportOptions exclude;
+  exclude.analysis.exclude_failed_accuracy = true;
+  const std::string without = RenderHtmlReport(*data, exclude);
+  const size_t f2 = without.find("<h3>Frontier</h3>");
+  ASSERT_NE(f2, std::string::npos);
+  EXPECT_EQ(without.substr(f2, without.find("</table>", f2) - f2)
+                .find("llama/h200/fast"),
+            std::string::npos);
+  EXPECT_NE(without.find("(left off the frontier)"), std::string::npos);
+  // Still shown among the measured points and configs.
+  EXPECT_NE(without.find("llama/h200/fast"), std::string::npos);
+}
+
 TEST_F(ReportTest, EmptyRunStillRenders) {
   auto run = store_->CreateRun({"", "0.1.0", "abc", "node1", ""});
   ASSERT_TRUE(run.ok());
