@@ -1,5 +1,6 @@
 // `infx frontier`: Pareto frontiers of a stored run (or a comparison of two
-// runs or two configs) as a table, CSV, JSON and SVG charts.
+// runs or two configs) as a table, CSV, JSON and SVG charts, with the run's
+// accuracy results beside the points that have one.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -7,6 +8,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/store_flags.h"
 #include "common/files.h"
 #include "frontier/analysis.h"
 #include "frontier/format.h"
@@ -18,15 +20,14 @@ namespace infx::cli {
 namespace {
 
 struct FrontierFlags {
-  std::string db = "infx.db";
-  std::string store_url;
-  int64_t run_id = 0;  // 0 = latest run
+  StoreFlags store;
   std::string x = "interactivity";
   std::string y = "total";
   std::string iso;  // "" = 20,50,100 for interactivity, none for latencies
   std::string csv_path;
   std::string chart_path;
   bool json = false;
+  bool exclude_failed_accuracy = false;
   std::vector<std::string> compare;
 };
 
@@ -54,16 +55,13 @@ Result<frontier::AnalysisOptions> ParseOptions(const FrontierFlags& f) {
   frontier::AnalysisOptions o;
   INFX_ASSIGN_OR_RETURN(o.x, frontier::ParseXMetric(f.x));
   INFX_ASSIGN_OR_RETURN(o.y, frontier::ParseYMetric(f.y));
+  o.exclude_failed_accuracy = f.exclude_failed_accuracy;
   if (!f.iso.empty()) {
     INFX_ASSIGN_OR_RETURN(o.iso_levels, ParseLevels(f.iso));
   } else if (o.x != frontier::XMetric::kInteractivity) {
     o.iso_levels.clear();
   }
   return o;
-}
-
-Result<store::RunRecord> ResolveRun(store::ResultsStore& store, int64_t id) {
-  return id > 0 ? store.GetRun(id) : store.LatestRun();
 }
 
 Result<frontier::RunAnalysis> Analyze(store::ResultsStore& store,
@@ -171,11 +169,9 @@ void PrintComparisons(const std::vector<Comparison>& cs, bool json) {
 
 Status RunFrontier(const FrontierFlags& f) {
   INFX_ASSIGN_OR_RETURN(auto options, ParseOptions(f));
-  INFX_ASSIGN_OR_RETURN(auto store,
-                        store::OpenExistingResultsStore(
-                            f.store_url.empty() ? f.db : f.store_url));
-  INFX_ASSIGN_OR_RETURN(auto run, ResolveRun(*store, f.run_id));
-  INFX_ASSIGN_OR_RETURN(auto analysis, Analyze(*store, run.run_id, options));
+  INFX_ASSIGN_OR_RETURN(OpenedRun opened, OpenStoredRun(f.store));
+  store::ResultsStore& db = *opened.store;
+  INFX_ASSIGN_OR_RETURN(auto analysis, Analyze(db, opened.run.run_id, options));
   if (!f.csv_path.empty()) {
     INFX_RETURN_IF_ERROR(
         WriteFileAtomic(f.csv_path, frontier::FrontierCsv(analysis)));
@@ -184,8 +180,7 @@ Status RunFrontier(const FrontierFlags& f) {
     INFX_RETURN_IF_ERROR(WriteCharts(analysis, f.chart_path));
   }
   if (f.compare.size() == 2) {
-    INFX_ASSIGN_OR_RETURN(auto comparisons,
-                          Compare(*store, analysis, f, options));
+    INFX_ASSIGN_OR_RETURN(auto comparisons, Compare(db, analysis, f, options));
     PrintComparisons(comparisons, f.json);
   } else if (f.json) {
     std::cout << frontier::FrontierJson(analysis).dump(2) << "\n";
@@ -202,12 +197,7 @@ void SetupFrontier(CLI::App& app) {
       "Pareto frontier of throughput per GPU vs interactivity (or E2E "
       "latency / TTFT) of a stored run, with iso-interactivity, cost and "
       "power figures");
-  auto* db = cmd->add_option("--db", flags->db, "SQLite results file")
-                 ->capture_default_str();
-  cmd->add_option("--store", flags->store_url,
-                  "results store URL (postgresql://...) or SQLite path")
-      ->excludes(db);
-  cmd->add_option("--run", flags->run_id, "run id (default: latest run)");
+  AddStoreFlags(cmd, &flags->store);
   cmd->add_option("--x", flags->x, "x axis: interactivity | e2el | ttft")
       ->capture_default_str();
   cmd->add_option("--y", flags->y, "throughput per GPU: total | output | input")
@@ -219,6 +209,9 @@ void SetupFrontier(CLI::App& app) {
   cmd->add_option("--chart", flags->chart_path,
                   "write an SVG chart (FILE-N.svg per scenario when several)");
   cmd->add_flag("--json", flags->json, "print JSON (docs/frontier.md)");
+  cmd->add_flag("--exclude-failed-accuracy", flags->exclude_failed_accuracy,
+                "leave configs whose eval is below their min score off the "
+                "frontier (default: keep them, marked FAIL)");
   cmd->add_option("--compare", flags->compare,
                   "compare two runs (RUN_A RUN_B) or two configs of the run "
                   "(CONFIG_A CONFIG_B)")

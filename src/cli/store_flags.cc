@@ -1,0 +1,26 @@
+#include "cli/store_flags.h"
+
+namespace infx::cli {
+
+void AddStoreFlags(CLI::App* cmd, StoreFlags* flags) {
+  auto* db = cmd->add_option("--db", flags->db, "SQLite results file")
+                 ->capture_default_str();
+  cmd->add_option("--store", flags->store_url,
+                  "results store URL (postgresql://...) or SQLite path")
+      ->excludes(db);
+  cmd->add_option("--run", flags->run_id, "run id (default: latest run)");
+}
+
+Result<OpenedRun> OpenStoredRun(const StoreFlags& flags) {
+  OpenedRun out;
+  INFX_ASSIGN_OR_RETURN(out.store,
+                        store::OpenExistingResultsStore(flags.Location()));
+  if (flags.run_id > 0) {
+    INFX_ASSIGN_OR_RETURN(out.run, out.store->GetRun(flags.run_id));
+  } else {
+    INFX_ASSIGN_OR_RETURN(out.run, out.store->LatestRun());
+  }
+  return out;
+}
+
+}  // namespace infx::cli

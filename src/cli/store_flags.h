@@ -1,0 +1,42 @@
+// The flags that pick a stored run, shared by the commands that read one
+// (`infx frontier`, `infx report`): --db FILE (SQLite, default infx.db) or
+// --store URL (PostgreSQL or an SQLite path; excludes --db), and --run ID
+// (default: the latest run).
+//
+// Thread-safety: call from the CLI setup and callback thread only.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "store/results_store.h"
+
+namespace infx::cli {
+
+struct StoreFlags {
+  std::string db = "infx.db";
+  std::string store_url;
+  int64_t run_id = 0;  // 0 = latest run
+
+  // --store when given, else --db.
+  const std::string& Location() const {
+    return store_url.empty() ? db : store_url;
+  }
+};
+
+// Adds --db, --store and --run to `cmd`, writing into `flags` (which must
+// outlive the parse).
+void AddStoreFlags(CLI::App* cmd, StoreFlags* flags);
+
+// An existing store (a missing SQLite file is NotFound, never created) and
+// the run the flags name.
+struct OpenedRun {
+  std::unique_ptr<store::ResultsStore> store;
+  store::RunRecord run;
+};
+Result<OpenedRun> OpenStoredRun(const StoreFlags& flags);
+
+}  // namespace infx::cli
