@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -110,6 +111,20 @@ void PrintSummary(const sweep::SweepSummary& s, int full_grid) {
   for (const auto& f : s.failures) {
     std::cerr << fmt::format("  failed: {}: {}\n", f.config_key, f.what);
   }
+  if (s.evals.empty() && s.evals_failed == 0) return;
+  const auto below = std::count_if(s.evals.begin(), s.evals.end(),
+                                   [](const auto& e) { return !e.pass; });
+  std::cerr << fmt::format(
+      "evals: {} run, {} below their min score (FAIL), {} could not run\n",
+      s.evals.size(), below, s.evals_failed);
+  for (const auto& e : s.evals) {
+    if (e.pass) continue;
+    std::cerr << fmt::format(
+        "  accuracy FAIL: {} c={} {}: strict-match {:.3f}, flexible-extract "
+        "{:.3f} < min score {:.2f}\n",
+        e.config_key, e.concurrency, e.task, e.strict_match, e.flexible_extract,
+        e.min_score);
+  }
 }
 
 // Prints the frontier and writes the report of the run.
@@ -129,15 +144,19 @@ Status Conclude(const SweepFlags& f, store::ResultsStore& store, int64_t run_id,
   ro.prices = prices;
   INFX_RETURN_IF_ERROR(report::WriteHtmlReport(store, run_id, report, ro));
   if (f.json) {
-    nlohmann::json j = {{"run_id", run_id},
-                        {"store", store.Describe()},
-                        {"report", report},
-                        {"points_measured", summary.points_measured},
-                        {"points_resumed", summary.points_resumed},
-                        {"points_failed", summary.points_failed},
-                        {"full_grid_points", full_grid},
-                        {"interrupted", summary.interrupted},
-                        {"frontier", frontier::FrontierJson(analysis)}};
+    nlohmann::json j = {
+        {"run_id", run_id},
+        {"store", store.Describe()},
+        {"report", report},
+        {"points_measured", summary.points_measured},
+        {"points_resumed", summary.points_resumed},
+        {"points_failed", summary.points_failed},
+        {"evals_run", summary.evals.size()},
+        {"evals_failed", summary.evals_failed},
+        {"failed_accuracy_configs", analysis.accuracy.FailedConfigs()},
+        {"full_grid_points", full_grid},
+        {"interrupted", summary.interrupted},
+        {"frontier", frontier::FrontierJson(analysis)}};
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << frontier::FormatFrontierTable(analysis);
@@ -203,6 +222,14 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
         summary.points_failed + summary.points_measured +
             summary.points_resumed));
   }
+  if (summary.evals_failed > 0) {
+    return Status::Unavailable(
+        fmt::format("{} evals could not run (listed above); --resume retries "
+                    "them",
+                    summary.evals_failed));
+  }
+  // An eval below its min score is a result, not an error: it is marked
+  // FAIL above, in the frontier and in the report, and the exit code is 0.
   return Status::Ok();
 }
 

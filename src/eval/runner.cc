@@ -127,6 +127,11 @@ Result<StoredEval> RunGsm8kAtPoint(const RunnerOptions& options,
                                    std::atomic<bool>* cancel) {
   StoredEval stored;
   INFX_ASSIGN_OR_RETURN(stored.run, RunGsm8k(options, cancel));
+  if (cancel != nullptr && cancel->load()) {
+    // Unsent questions would count as wrong: keep the store clean so that
+    // a resumed sweep runs this eval again.
+    return Status(ErrorCode::kCancelled, "eval interrupted (not stored)");
+  }
   INFX_ASSIGN_OR_RETURN(stored.eval_id, store.InsertEval(ToEvalRecord(
                                             stored.run, options.headline,
                                             run_id, config_key, point_id)));

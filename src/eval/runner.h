@@ -60,6 +60,7 @@ Result<EvalRun> RunGsm8k(const RunnerOptions& options,
 // Runs RunGsm8k and inserts one store::EvalRecord (task, accuracy and
 // stderr of `options.headline`, per-question outcomes without the response
 // text) for (run_id, config_key, point_id). Returns the run and the eval_id.
+// A run ended by `cancel` is not stored (Cancelled).
 struct StoredEval {
   EvalRun run;
   int64_t eval_id = 0;

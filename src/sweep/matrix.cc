@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "sweep/eval_spec.h"
 #include "sweep/yaml_fields.h"
 
 namespace infx::sweep {
@@ -113,7 +114,7 @@ Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
   INFX_RETURN_IF_ERROR(CheckKeys(
       n,
       {"model", "hardware", "engine", "precision", "kv_precision", "tp", "pp",
-       "ep", "dp_attention", "disaggregated", "concurrency"},
+       "ep", "dp_attention", "disaggregated", "concurrency", "eval_min_score"},
       where));
   INFX_ASSIGN_OR_RETURN(std::string model,
                         yamlf::String(n, "model", "", where));
@@ -138,6 +139,11 @@ Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
   INFX_RETURN_IF_ERROR(CheckPositive(pps, "pp", where));
   INFX_RETURN_IF_ERROR(CheckPositive(eps, "ep", where));
   INFX_ASSIGN_OR_RETURN(std::vector<int> concs, ParseConcurrency(n, where));
+  std::optional<double> min_score;
+  if (n["eval_min_score"]) {
+    INFX_ASSIGN_OR_RETURN(min_score,
+                          ParseMinScore(n, "eval_min_score", 0, where));
+  }
 
   // Parallelism variants: aggregated product, or the disaggregated list.
   std::vector<ServingConfig> shapes;
@@ -186,6 +192,7 @@ Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
           s.engine = engine;
           s.precision = prec;
           s.kv_precision = kv;
+          s.eval_min_score = min_score;
           m.configs.push_back(std::move(s));
           m.config_concurrencies.push_back(concs);
         }
@@ -318,29 +325,6 @@ Result<TargetSpec> ParseTarget(const YAML::Node& root,
   return t;
 }
 
-Result<EvalSpec> ParseEval(const YAML::Node& root, const std::string& source) {
-  EvalSpec e;
-  const YAML::Node n = root["eval"];
-  if (!n) return e;
-  const std::string w = source + ": eval";
-  INFX_RETURN_IF_ERROR(CheckKeys(
-      n, {"task", "num_questions", "concurrencies", "data", "answer_accuracy"},
-      w));
-  INFX_ASSIGN_OR_RETURN(e.task, yamlf::String(n, "task", "gsm8k", w));
-  INFX_ASSIGN_OR_RETURN(e.data, yamlf::String(n, "data", "", w));
-  INFX_ASSIGN_OR_RETURN(e.answer_accuracy,
-                        yamlf::String(n, "answer_accuracy", "1", w));
-  if (e.data.empty() && n["num_questions"]) {
-    return Status::InvalidArgument(
-        w + ": 'data' (GSM8K directory or test .jsonl) is required");
-  }
-  INFX_ASSIGN_OR_RETURN(int64_t q, yamlf::Int(n, "num_questions", 0, w));
-  INFX_ASSIGN_OR_RETURN(auto concs, yamlf::IntList(n, "concurrencies", {}, w));
-  e.num_questions = static_cast<int>(q);
-  for (int64_t c : concs) e.concurrencies.push_back(static_cast<int>(c));
-  return e;
-}
-
 Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
   INFX_RETURN_IF_ERROR(
       CheckKeys(root,
@@ -389,7 +373,7 @@ Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
                         yamlf::Double(root, "point_timeout_s", 0, source));
   INFX_ASSIGN_OR_RETURN(
       m.endpoint, yamlf::String(root, "endpoint", "/v1/completions", source));
-  INFX_ASSIGN_OR_RETURN(m.eval, ParseEval(root, source));
+  INFX_ASSIGN_OR_RETURN(m.eval, ParseEvalBlock(root, source));
   if (m.eval.num_questions > 0) {
     std::error_code ec;
     m.target.emulator.answers_path =
@@ -402,6 +386,12 @@ Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
 }
 
 }  // namespace
+
+double Matrix::EvalMinScore(const ServingConfig& config) const {
+  if (config.eval_min_score) return *config.eval_min_score;
+  auto it = eval.min_score_by_model.find(config.model);
+  return it != eval.min_score_by_model.end() ? it->second : eval.min_score;
+}
 
 int ServingConfig::gpus() const {
   if (disaggregated()) return prefill->gpus() + decode->gpus();

@@ -50,6 +50,9 @@ struct ServingConfig {
   // Provenance and settings infx records but does not act on (e.g. the
   // InferenceX image, spec-decoding), keyed by their source field name.
   std::map<std::string, std::string> metadata;
+  // Accuracy threshold of this config's evals (config block
+  // `eval_min_score`); nullopt = the eval block's (Matrix::EvalMinScore).
+  std::optional<double> eval_min_score;
 
   bool disaggregated() const { return prefill.has_value(); }
   // GPUs the config occupies: tp x pp, or the sum over worker pools.
@@ -116,16 +119,37 @@ struct TargetSpec {
   LaunchSpec launch;
 };
 
-// Accuracy requests at chosen points (run by the eval module).
+// Which measured points of a config get an eval (`eval.points`).
+enum class EvalPoints {
+  kHighest,           // its highest concurrency (default)
+  kMedian,            // its median concurrency (sorted[n / 2], InferenceX)
+  kHighestAndMedian,  // both (InferenceX's single-node 8k1k selection)
+  kFrontier,          // every point on the run's Pareto frontier
+  kAll,               // every concurrency it measured
+  kList,              // EvalSpec::concurrencies, where measured
+};
+// "highest", "median", "highest-and-median", "frontier", "all", "list".
+std::string EvalPointsName(EvalPoints points);
+
+// Accuracy requests at chosen points (run by the eval module), and the
+// min score that marks a config FAIL (InferenceX utils/evals/thresholds.yaml:
+// a default with per-model overrides).
 struct EvalSpec {
-  std::string task = "gsm8k";      // gsm8k | gsm8k_cot | gsm8k_chat | ...
-  int num_questions = 0;           // 0 = no eval
-  std::vector<int> concurrencies;  // empty = the highest of each config
+  std::string task = "gsm8k";  // gsm8k | gsm8k_cot | gsm8k_chat | ...
+  int num_questions = 0;       // 0 = no eval
+  EvalPoints points = EvalPoints::kHighest;
+  std::vector<int> concurrencies;  // kList, ascending
+  // Concurrencies below this are never evaluated (InferenceX skips those
+  // below its MIN_EVAL_CONC, 16).
+  int min_concurrency = 1;
   // GSM8K directory (test.jsonl, train.jsonl) or test .jsonl; the emulator
   // target answers its questions (answer-key mode).
   std::string data;
   // Emulator answer accuracy spec ("0.9" or "1:0.95,64:0.80").
   std::string answer_accuracy = "1";
+  double min_score = 0.90;  // InferenceX default for gsm8k
+  // Per-model overrides, keyed by the config's `model`.
+  std::map<std::string, double> min_score_by_model;
 };
 
 // One measurement: indices into Matrix::configs / workloads.
@@ -159,6 +183,10 @@ struct Matrix {
   // Points supplied directly (InferenceX import); when non-empty,
   // ExpandPoints returns them instead of the cartesian product.
   std::vector<Point> explicit_points;
+
+  // The min score of a config's evals: its `eval_min_score`, else
+  // eval.min_score_by_model[model], else eval.min_score.
+  double EvalMinScore(const ServingConfig& config) const;
 };
 
 // Parses a matrix document (schema: docs/matrix.md). `source` names the

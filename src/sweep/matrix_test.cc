@@ -96,12 +96,13 @@ TEST(MatrixTest, EvalSetsTheEmulatorAnswerKey) {
   auto m = Parse(R"(
 configs: [{model: m}]
 workloads: [{isl: 1, osl: 1}]
-eval: {num_questions: 20, data: /data/gsm8k/test.jsonl, concurrencies: [4],
+eval: {num_questions: 20, data: /data/gsm8k/test.jsonl, points: [64, 4, 4],
        answer_accuracy: "1:0.95,64:0.8"}
 )");
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->eval.num_questions, 20);
-  EXPECT_EQ(m->eval.concurrencies, (std::vector<int>{4}));
+  EXPECT_EQ(m->eval.points, EvalPoints::kList);
+  EXPECT_EQ(m->eval.concurrencies, (std::vector<int>{4, 64}));
   EXPECT_EQ(m->target.emulator.answers_path, "/data/gsm8k/test.jsonl");
   EXPECT_EQ(m->target.emulator.answer_accuracy, "1:0.95,64:0.8");
   auto missing = Parse(
@@ -109,6 +110,80 @@ eval: {num_questions: 20, data: /data/gsm8k/test.jsonl, concurrencies: [4],
       "eval: {num_questions: 5}");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("'data'"), std::string::npos);
+}
+
+TEST(MatrixTest, EvalPointModesAndMinScores) {
+  const std::string head =
+      "configs:\n"
+      "  - {model: llama-3.1-8b, tp: [1, 2]}\n"
+      "  - {model: llama-3.1-70b, eval_min_score: 0.5}\n"
+      "  - {model: qwen}\n"
+      "workloads: [{isl: 1, osl: 1}]\n";
+  for (const auto& [text, mode] :
+       std::vector<std::pair<std::string, EvalPoints>>{
+           {"highest", EvalPoints::kHighest},
+           {"median", EvalPoints::kMedian},
+           {"highest-and-median", EvalPoints::kHighestAndMedian},
+           {"frontier", EvalPoints::kFrontier},
+           {"all", EvalPoints::kAll},
+           {"32", EvalPoints::kList}}) {
+    auto m =
+        Parse(head + "eval: {num_questions: 5, data: d, points: " + text + "}");
+    ASSERT_TRUE(m.ok()) << text << ": " << m.status().ToString();
+    EXPECT_EQ(m->eval.points, mode) << text;
+    if (mode != EvalPoints::kList) {
+      EXPECT_EQ(EvalPointsName(mode), text);
+    }
+  }
+  auto defaults = Parse(head + "eval: {num_questions: 5, data: d}");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->eval.points, EvalPoints::kHighest);
+  EXPECT_EQ(defaults->eval.min_concurrency, 1);
+  EXPECT_DOUBLE_EQ(defaults->EvalMinScore(defaults->configs[0]), 0.90);
+
+  // Config block beats the per-model map, which beats the default.
+  auto m = Parse(head +
+                 "eval: {num_questions: 5, data: d, min_score: 0.8, "
+                 "min_concurrency: 16, min_score_by_model: {qwen: 0.94, "
+                 "llama-3.1-70b: 0.99}}");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_EQ(m->configs.size(), 4u);
+  EXPECT_EQ(m->eval.min_concurrency, 16);
+  EXPECT_DOUBLE_EQ(m->EvalMinScore(m->configs[0]), 0.8);
+  EXPECT_DOUBLE_EQ(m->EvalMinScore(m->configs[1]), 0.8);
+  EXPECT_DOUBLE_EQ(m->EvalMinScore(m->configs[2]), 0.5);
+  EXPECT_DOUBLE_EQ(m->EvalMinScore(m->configs[3]), 0.94);
+
+  struct Bad {
+    std::string eval;
+    std::string needle;
+  };
+  for (const Bad& bad : std::vector<Bad>{
+           {"{num_questions: 5, data: d, points: middle}", "middle"},
+           {"{num_questions: 5, data: d, points: [4, 0]}", "'points'"},
+           {"{num_questions: 5, data: d, points: {a: 1}}", "'points'"},
+           {"{num_questions: 5, data: d, min_score: 1.5}", "'min_score'"},
+           {"{num_questions: 5, data: d, min_score_by_model: {m: x}}", "x"},
+           {"{num_questions: 5, data: d, min_score_by_model: [1]}",
+            "min_score_by_model"},
+           {"{num_questions: 5, data: d, min_concurrency: 0}",
+            "'min_concurrency'"},
+           {"{num_questions: 5, data: d, task: mmlu}", "mmlu"},
+           {"{num_questions: 5, data: d, concurrencies: [4]}",
+            "'concurrencies'"}}) {
+    auto r = Parse(head + "eval: " + bad.eval);
+    ASSERT_FALSE(r.ok()) << bad.eval;
+    EXPECT_NE(r.status().message().find(bad.needle), std::string::npos)
+        << r.status().message();
+    EXPECT_NE(r.status().message().find("eval"), std::string::npos)
+        << r.status().message();
+  }
+  auto bad_block = Parse(
+      "configs: [{model: m, eval_min_score: -1}]\nworkloads: [{isl: 1, osl: "
+      "1}]");
+  ASSERT_FALSE(bad_block.ok());
+  EXPECT_NE(bad_block.status().message().find("configs[0]"), std::string::npos)
+      << bad_block.status().message();
 }
 
 TEST(MatrixTest, ErrorsNameTheField) {

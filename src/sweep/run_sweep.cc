@@ -5,7 +5,9 @@
 #include <tuple>
 
 #include "sweep/plan_sweep.h"
+#include "sweep/progress.h"
 #include "sweep/runner.h"
+#include "sweep/sweep_evals.h"
 
 // RunSweep and RunPlannedSweep live apart from RunPoints so that code
 // driving RunPoints with its own target does not link the emulator.
@@ -30,6 +32,8 @@ void Merge(SweepSummary& total, const SweepSummary& round) {
   total.points_measured += round.points_measured;
   total.points_resumed += round.points_resumed;
   total.points_failed += round.points_failed;
+  total.evals.insert(total.evals.end(), round.evals.begin(), round.evals.end());
+  total.evals_failed += round.evals_failed;
   total.failures.insert(total.failures.end(), round.failures.begin(),
                         round.failures.end());
   total.interrupted = total.interrupted || round.interrupted;
@@ -119,7 +123,13 @@ Result<SweepSummary> RunPlannedSweep(const SweepOptions& options,
     Merge(total, r);
     used += static_cast<int>(more.size());
   }
-  // Step 3: close the run.
+  // Step 3: evals at the final points, then close the run.
+  if (!total.interrupted) {
+    Progress progress(options.progress, options.progress_is_tty, 0, 0);
+    RunPendingEvals(options, *target, store, run_id, progress, total);
+    progress.Finish();
+    total.interrupted = options.cancel && options.cancel->load();
+  }
   total.points_planned = used;
   INFX_RETURN_IF_ERROR(store.FinishRun(run_id, total.interrupted
                                                    ? store::kRunInterrupted

@@ -9,9 +9,9 @@
 #include <map>
 
 #include "bench/runner.h"
-#include "eval/runner.h"
 #include "sweep/predict.h"
 #include "sweep/progress.h"
+#include "sweep/sweep_evals.h"
 
 namespace infx::sweep {
 namespace {
@@ -190,60 +190,6 @@ void RunConfigPoints(const SweepOptions& options,
   }
 }
 
-// Accuracy requests at the chosen concurrencies of a config (the matrix's
-// eval: block), stored beside the performance points.
-void RunConfigEvals(const SweepOptions& options,
-                    const std::vector<Point>& points, const TargetEndpoint& ep,
-                    store::ResultsStore& store, int64_t run_id,
-                    Progress& progress, SweepSummary& summary) {
-  const Matrix& m = options.matrix;
-  if (m.eval.num_questions <= 0 || points.empty()) return;
-  const std::string key = m.configs[points.front().config_index].Key();
-  std::vector<int> concs = m.eval.concurrencies;
-  if (concs.empty()) {
-    int highest = 0;
-    for (const Point& p : points) highest = std::max(highest, p.concurrency);
-    concs = {highest};
-  }
-  auto task = eval::ParseTaskName(m.eval.task);
-  if (!task.ok()) {
-    summary.failures.push_back({key, "eval: " + task.status().message()});
-    return;
-  }
-  auto stored = store.ListPoints(run_id);
-  for (int conc : concs) {
-    if (Cancelled(options)) return;
-    std::optional<int64_t> point_id;
-    if (stored.ok()) {
-      for (const auto& p : *stored) {
-        if (p.key.config_key == key && p.key.concurrency == conc) {
-          point_id = p.point_id;
-        }
-      }
-    }
-    eval::RunnerOptions ro;
-    ro.base_url = ep.base_url;
-    ro.model = ep.served_model;
-    ro.task = *task;
-    ro.data = m.eval.data;
-    ro.limit = static_cast<size_t>(m.eval.num_questions);
-    ro.concurrency = conc;
-    auto result =
-        eval::RunGsm8kAtPoint(ro, store, run_id, key, point_id, options.cancel);
-    if (!result.ok()) {
-      summary.failures.push_back(
-          {key, fmt::format("eval c={}: {}", conc, result.status().message())});
-      progress.Note(fmt::format("eval {} c={} failed: {}", key, conc,
-                                result.status().message()));
-      continue;
-    }
-    progress.Note(fmt::format(
-        "eval {} {} c={}: accuracy {:.3f} +- {:.3f} ({} questions)", key,
-        m.eval.task, conc, result->run.summary.strict_match.accuracy,
-        result->run.summary.strict_match.standard_error, m.eval.num_questions));
-  }
-}
-
 Status UpsertConfig(const SweepOptions& options, int config_index,
                     const TargetEndpoint* ep, store::ResultsStore& store,
                     int64_t run_id) {
@@ -254,6 +200,10 @@ Status UpsertConfig(const SweepOptions& options, int config_index,
   rec.hardware = c.hardware;
   rec.num_gpus = c.gpus();
   rec.details = ConfigDetails(c);
+  if (options.matrix.eval.num_questions > 0) {
+    // Read back by frontier/accuracy.h to judge the config's evals.
+    rec.details["eval_min_score"] = options.matrix.EvalMinScore(c);
+  }
   if (ep) {
     rec.details["engine_version"] = ep->engine_version;
     if (!ep->command.empty()) rec.details["launch_command"] = ep->command;
@@ -391,11 +341,26 @@ Result<SweepSummary> RunPoints(const SweepOptions& options,
       return upserted;
     }
     RunConfigPoints(options, group, *ep, store, run_id, progress, summary);
-    RunConfigEvals(options, group, *ep, store, run_id, progress, summary);
+    // Evals of this config while it is up (not for --plan rounds, whose
+    // points are not final; the closing pass runs those).
+    if (options.finish_run && !Cancelled(options)) {
+      auto pending = PendingEvals(m, store, run_id, config_index, false);
+      if (pending.ok()) {
+        RunEvals(options, *pending, *ep, store, run_id, progress, summary);
+      } else {
+        ++summary.evals_failed;
+        summary.failures.push_back(
+            {c.Key(), "evals: " + pending.status().message()});
+      }
+    }
     target.Stop();
   }
+  // Step 3: evals the run still lacks (frontier points, resumed configs).
+  if (options.finish_run) {
+    RunPendingEvals(options, target, store, run_id, progress, summary);
+  }
   progress.Finish();
-  // Step 3: close the run.
+  // Step 4: close the run.
   summary.interrupted = Cancelled(options);
   summary.elapsed_s = progress.elapsed_s();
   const bool nothing = summary.points_measured == 0 &&

@@ -52,22 +52,39 @@ struct SweepOptions {
 
 struct PointFailure {
   std::string config_key;
-  std::string what;  // "c=64 1024/1024: <reason>" or "config: <reason>"
+  // "c=64 1024/1024: <reason>", "config: <reason>" or "eval c=64: <reason>"
+  std::string what;
+};
+
+// One eval run by a sweep invocation (sweep/sweep_evals.h).
+struct EvalResultLine {
+  std::string config_key;
+  int concurrency = 0;
+  std::string task;
+  double strict_match = 0, strict_match_stderr = 0;
+  double flexible_extract = 0, flexible_extract_stderr = 0;
+  int64_t num_questions = 0;
+  double min_score = 0;  // Matrix::EvalMinScore of the config
+  bool pass = true;      // both filters >= min_score
 };
 
 struct SweepSummary {
   int64_t run_id = 0;
-  int points_planned = 0;   // points of the matrix (after planning)
-  int points_measured = 0;  // stored by this invocation
-  int points_resumed = 0;   // already stored, skipped
-  int points_failed = 0;    // not stored (failed or skipped config)
+  int points_planned = 0;             // points of the matrix (after planning)
+  int points_measured = 0;            // stored by this invocation
+  int points_resumed = 0;             // already stored, skipped
+  int points_failed = 0;              // not stored (failed or skipped config)
+  std::vector<EvalResultLine> evals;  // evals run (and stored) by this call
+  int evals_failed = 0;  // evals that could not run (not stored; --resume)
   std::vector<PointFailure> failures;
   bool interrupted = false;
   double elapsed_s = 0;
 };
 
 // Runs `points` (indices into options.matrix) on `target`, storing into
-// `store`. Finishes the run as completed, interrupted or failed (when
+// `store`, with the matrix's evals (sweep/sweep_evals.h) when
+// options.finish_run: each config's right after its points, then the
+// closing pass. Finishes the run as completed, interrupted or failed (when
 // nothing at all could be measured).
 Result<SweepSummary> RunPoints(const SweepOptions& options,
                                const std::vector<Point>& points,
