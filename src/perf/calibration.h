@@ -17,7 +17,19 @@ struct HardwareSpec;
 namespace infx::perf {
 
 struct Calibration {
-  double gemm_mfu = 0.6;            // achieved/peak FLOP/s for dense GEMMs
+  double gemm_mfu = 0.6;  // achieved/peak FLOP/s, dense BF16/FP8 GEMMs
+  // Dense GEMMs on native FP4 tensor cores (NVFP4/MXFP4 weights and
+  // activations), as a fraction of the FP4 peak. Lower than gemm_mfu: the
+  // published FP4 speed-ups over FP8 fall well short of the 2x peak ratio.
+  double fp4_gemm_mfu = 0.34;
+  // Routed-expert grouped GEMMs at BF16/FP8, as a fraction of the peak:
+  // few rows per expert, short K (the expert's intermediate size), tile
+  // padding per expert. FP4 experts scale it by fp4_gemm_mfu / gemm_mfu.
+  double moe_gemm_mfu = 0.40;
+  // Coefficient of variation of the per-expert routing frequency (0 =
+  // uniform routing). Sets the systematic part of the EP load imbalance
+  // (perf/moe.h); the statistical part needs no parameter.
+  double expert_load_cv = 0.0;
   double attention_mfu = 0.4;       // prefill attention kernels
   double weight_mbu = 0.8;          // achieved/peak bandwidth reading weights
   double kv_mbu = 0.7;              // reading the KV cache in decode

@@ -31,6 +31,51 @@ TEST(CalibrationTest, DefaultsDifferByEngineAndStayFractions) {
   }
 }
 
+TEST(CalibrationTest, Fp4AndGroupedGemmsReachLessThanDenseGemms) {
+  for (Engine e : {Engine::kVllm, Engine::kSglang, Engine::kTrtllm}) {
+    for (const auto& hw : {testing::H200(), testing::B200()}) {
+      const Calibration c = DefaultCalibration(hw, e);
+      EXPECT_LT(c.fp4_gemm_mfu, c.gemm_mfu) << hw.name;
+      EXPECT_LT(c.moe_gemm_mfu, c.gemm_mfu) << hw.name;
+      EXPECT_GT(c.moe_gemm_mfu, 0) << hw.name;
+      EXPECT_EQ(c.expert_load_cv, 0) << hw.name;
+    }
+  }
+  // TensorRT-LLM's better-tuned GEMMs lift all three by the same ratio.
+  const Calibration vllm = DefaultCalibration(testing::B200(), Engine::kVllm);
+  const Calibration trt = DefaultCalibration(testing::B200(), Engine::kTrtllm);
+  EXPECT_GT(trt.gemm_mfu, vllm.gemm_mfu);
+  EXPECT_NEAR(trt.fp4_gemm_mfu / vllm.fp4_gemm_mfu,
+              trt.gemm_mfu / vllm.gemm_mfu, 1e-12);
+  EXPECT_NEAR(trt.moe_gemm_mfu / vllm.moe_gemm_mfu,
+              trt.gemm_mfu / vllm.gemm_mfu, 1e-12);
+}
+
+TEST(CalibrationTest, LoadsMoeAndFp4Fields) {
+  auto c = LoadCalibrationFile(
+      WriteTemp("infx_calib_moe.yaml",
+                "moe_gemm_mfu: 0.3\nfp4_gemm_mfu: 0.4\nexpert_load_cv: 0.6\n"),
+      Calibration{});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_DOUBLE_EQ(c->moe_gemm_mfu, 0.3);
+  EXPECT_DOUBLE_EQ(c->fp4_gemm_mfu, 0.4);
+  EXPECT_DOUBLE_EQ(c->expert_load_cv, 0.6);
+  // Efficiencies are fractions; a coefficient of variation may exceed 1
+  // but not be negative.
+  EXPECT_FALSE(LoadCalibrationFile(
+                   WriteTemp("infx_calib_moe_bad.yaml", "moe_gemm_mfu: 1.2\n"),
+                   Calibration{})
+                   .ok());
+  EXPECT_TRUE(LoadCalibrationFile(
+                  WriteTemp("infx_calib_cv.yaml", "expert_load_cv: 1.5\n"),
+                  Calibration{})
+                  .ok());
+  EXPECT_FALSE(LoadCalibrationFile(
+                   WriteTemp("infx_calib_cv_bad.yaml", "expert_load_cv: -1\n"),
+                   Calibration{})
+                   .ok());
+}
+
 TEST(CalibrationTest, LoadsOverridesFromYaml) {
   const std::string path = WriteTemp("infx_calib_ok.yaml",
                                      "gemm_mfu: 0.71\nweight_mbu: 0.9\n"

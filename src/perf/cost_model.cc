@@ -67,8 +67,17 @@ double KvHeadShare(const model::ModelSpec& spec, const Parallelism& par) {
 }
 
 void FillRates(const hardware::HardwareSpec& hw, const Parallelism& par,
-               Precision weight_precision, CostModel& c) {
+               Precision weight_precision, const Calibration& cal,
+               CostModel& c) {
   c.gemm_peak_flops = PeakFlopsWithFallback(hw, weight_precision);
+  // FP4 efficiency applies on FP4 tensor cores only; FP4 weights on older
+  // hardware run at the FP8/BF16 peak with the ordinary efficiency.
+  const bool native_fp4 = weight_precision == Precision::kFp4 &&
+                          hw.fp4_flops > 0 && cal.gemm_mfu > 0;
+  c.dense_gemm_mfu = native_fp4 ? cal.fp4_gemm_mfu : cal.gemm_mfu;
+  c.moe_gemm_mfu = native_fp4
+                       ? cal.moe_gemm_mfu * cal.fp4_gemm_mfu / cal.gemm_mfu
+                       : cal.moe_gemm_mfu;
   c.bf16_peak_flops = PeakFlopsWithFallback(hw, Precision::kBf16);
   c.attention_peak_flops = c.bf16_peak_flops;
   c.hbm_bytes_per_s = hw.hbm_bandwidth_bytes_per_s;
@@ -139,7 +148,9 @@ CostModel BuildCostModel(const Deployment& d) {
   }
   c.kv_head_share = KvHeadShare(spec, par);
   c.kv_seq_split = par.dp_attention ? c.tp : 1;
-  FillRates(d.hardware, par, d.weight_precision, c);
+  FillRates(d.hardware, par, d.weight_precision, d.calibration, c);
+  c.expert_load = MakeExpertLoadModel(c.num_routed_experts, c.experts_per_token,
+                                      c.ep, d.calibration.expert_load_cv);
   return c;
 }
 

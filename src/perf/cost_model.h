@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "perf/deployment.h"
+#include "perf/moe.h"
 
 namespace infx::perf {
 
@@ -45,7 +46,14 @@ struct CostModel {
   double kv_head_share = 1;
   double kv_seq_split = 1;
 
-  double gemm_peak_flops = 0;       // at the weight precision (fallback)
+  double gemm_peak_flops = 0;  // at the weight precision (fallback)
+  // Achieved fraction of gemm_peak_flops: dense linear layers (gemm_mfu, or
+  // fp4_gemm_mfu on native FP4 tensor cores) and routed experts
+  // (moe_gemm_mfu, scaled by fp4_gemm_mfu / gemm_mfu on native FP4).
+  double dense_gemm_mfu = 0;
+  double moe_gemm_mfu = 0;
+  // Routed (token, expert) load across EP ranks (identity without EP).
+  ExpertLoadModel expert_load;
   double attention_peak_flops = 0;  // BF16 tensor cores
   double bf16_peak_flops = 0;
   double hbm_bytes_per_s = 0;

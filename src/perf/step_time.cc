@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "model/model_math.h"
+#include "perf/moe.h"
 
 namespace infx::perf {
 namespace {
@@ -57,24 +58,30 @@ GroupTime DenseGemms(const CostModel& c, const StepTokens& t) {
   const double bytes = (c.attention_params_per_gpu + c.dense_params_per_gpu) *
                            c.linear_bytes_per_param +
                        c.replicated_params * 2.0;
-  return Roofline(flops, c.gemm_peak_flops, cal.gemm_mfu, bytes,
+  return Roofline(flops, c.gemm_peak_flops, c.dense_gemm_mfu, bytes,
                   c.hbm_bytes_per_s, cal.weight_mbu);
 }
 
-// Routed experts: a batch of T tokens touches E(1 - (1 - k/E)^T) distinct
-// experts per layer in expectation (uniform routing); only those are read.
+// Routed experts as grouped GEMMs (moe_gemm_mfu): a batch of T tokens
+// touches E(1 - (1 - k/E)^T) distinct experts per layer in expectation
+// (uniform routing); only those are read. Under EP the busiest rank sets
+// the time: it holds more of the touched experts and more of the (token,
+// expert) assignments than the mean rank (perf/moe.h).
 GroupTime RoutedExperts(const CostModel& c, const StepTokens& t) {
   if (c.moe_layers == 0 || c.num_routed_experts <= 0) return {};
   const Calibration& cal = c.deployment.calibration;
   const double e = c.num_routed_experts;
   const double k = std::min(c.experts_per_token, e);
-  const double distinct = e * (1.0 - std::pow(1.0 - k / e, t.total()));
+  const double tokens = t.total();
+  const double distinct = ExpectedDistinctExperts(tokens, e, k);
   const double layers = static_cast<double>(c.moe_layers);
-  const double bytes = layers * distinct * c.routed_expert_params_each *
-                       c.linear_bytes_per_param / c.expert_shard;
-  const double flops = 2.0 * layers * t.total() * k *
+  const double bytes =
+      layers * distinct * c.expert_load.WeightImbalance(distinct) *
+      c.routed_expert_params_each * c.linear_bytes_per_param / c.expert_shard;
+  const double flops = 2.0 * layers * tokens * k *
+                       c.expert_load.TokenImbalance(tokens) *
                        c.routed_expert_params_each / c.expert_shard;
-  return Roofline(flops, c.gemm_peak_flops, cal.gemm_mfu, bytes,
+  return Roofline(flops, c.gemm_peak_flops, c.moe_gemm_mfu, bytes,
                   c.hbm_bytes_per_s, cal.weight_mbu);
 }
 
@@ -146,8 +153,10 @@ double Communication(const CostModel& c, const StepTokens& t) {
     if (ep) {
       const double share = (c.ep - 1.0) / c.ep;
       const double local = c.dp_attention ? t.total() / c.tp : t.total();
+      // The busiest rank receives (and returns) the most tokens.
       const double a2a = local * c.experts_per_token * c.hidden_size *
-                         kActivationBytes * share;
+                         kActivationBytes * share *
+                         c.expert_load.TokenImbalance(t.total());
       s += moe * 2.0 * Collective(a2a, c.tp_link_bytes_per_s, cal);
     }
   }

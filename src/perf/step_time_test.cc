@@ -106,6 +106,75 @@ TEST(StepTimeTest, SpeculativeVerifyCostsLessThanSeparateSteps) {
   EXPECT_LT(big_four, 4 * big_one);
 }
 
+BatchShape Prefill(const std::vector<PrefillChunk>& chunks) {
+  BatchShape b;
+  b.prefill_chunks = chunks;
+  return b;
+}
+
+TEST(StepTimeTest, NativeFp4GemmsRunAtFp4Efficiency) {
+  const std::vector<PrefillChunk> chunks = {{8192, 0}};
+  Deployment fp8 =
+      MakeDeployment("llama-3.1-70b", testing::B200(), Precision::kFp8, 1);
+  Deployment fp4 =
+      MakeDeployment("llama-3.1-70b", testing::B200(), Precision::kFp4, 1);
+  const double t8 = PredictStepTime(fp8, Prefill(chunks)).compute_bound_s;
+  const double t4 = PredictStepTime(fp4, Prefill(chunks)).compute_bound_s;
+  // FP4 is faster than FP8, by less than the 2x of the peaks: the default
+  // fp4_gemm_mfu is below gemm_mfu.
+  EXPECT_LT(t4, t8);
+  EXPECT_GT(t4, 0.7 * t8);
+  // The GEMM part follows fp4_gemm_mfu: halving it slows the prefill.
+  fp4.calibration.fp4_gemm_mfu /= 2;
+  EXPECT_GT(PredictStepTime(fp4, Prefill(chunks)).compute_bound_s, 1.5 * t4);
+  // Without FP4 tensor cores (H200) FP4 weights compute at the FP8 peak
+  // with gemm_mfu; fp4_gemm_mfu does not apply.
+  Deployment h200 = MakeDeployment("llama-3.1-70b", H200(), Precision::kFp4, 1);
+  const double before = PredictStepTime(h200, Prefill(chunks)).total_s;
+  h200.calibration.fp4_gemm_mfu /= 2;
+  EXPECT_DOUBLE_EQ(PredictStepTime(h200, Prefill(chunks)).total_s, before);
+}
+
+TEST(StepTimeTest, RoutedExpertsRunAtMoeGemmEfficiency) {
+  const std::vector<PrefillChunk> chunks = {{8192, 0}};
+  Deployment d = MakeDeployment("qwen3-30b-a3b", H200(), Precision::kFp8, 1);
+  const double base = PredictStepTime(d, Prefill(chunks)).compute_bound_s;
+  d.calibration.moe_gemm_mfu /= 2;
+  const double slower = PredictStepTime(d, Prefill(chunks)).compute_bound_s;
+  EXPECT_GT(slower, base);
+  // Dense models have no routed experts: the field does not matter.
+  Deployment dense = MakeDeployment("qwen3-32b", H200(), Precision::kFp8, 1);
+  const double dense_base = PredictStepTime(dense, Prefill(chunks)).total_s;
+  dense.calibration.moe_gemm_mfu /= 2;
+  EXPECT_DOUBLE_EQ(PredictStepTime(dense, Prefill(chunks)).total_s, dense_base);
+}
+
+TEST(StepTimeTest, BusiestExpertParallelRankSetsTheMoeTime) {
+  // Batch 1 on EP8: the busiest rank holds ~2.4 of the token's 8 experts,
+  // so it reads more expert bytes than a GPU of TP8 (1/8 of all 8).
+  const Deployment tp8 =
+      MakeDeployment("deepseek-r1", H200(), Precision::kFp8, 8, 1, 1, false);
+  const Deployment ep8 =
+      MakeDeployment("deepseek-r1", H200(), Precision::kFp8, 8, 1, 8, false);
+  EXPECT_GT(PredictStepTime(ep8, Decode(1, 1024)).memory_bound_s,
+            PredictStepTime(tp8, Decode(1, 1024)).memory_bound_s);
+  // Skewed expert popularity makes the busiest rank busier still under EP
+  // and changes nothing without EP.
+  const std::vector<PrefillChunk> chunks = {{8192, 0}};
+  for (const Deployment& base : {tp8, ep8}) {
+    Deployment skewed = base;
+    skewed.calibration.expert_load_cv = 0.5;
+    const StepTime a = PredictStepTime(base, Prefill(chunks));
+    const StepTime b = PredictStepTime(skewed, Prefill(chunks));
+    if (base.parallelism.ep > 1) {
+      EXPECT_GT(b.compute_bound_s, a.compute_bound_s);
+      EXPECT_GT(b.communication_s, a.communication_s);
+    } else {
+      EXPECT_DOUBLE_EQ(b.total_s, a.total_s);
+    }
+  }
+}
+
 TEST(StepTimeTest, CostModelAndDeploymentOverloadsAgree) {
   const Deployment d =
       MakeDeployment("qwen3-30b-a3b", H200(), Precision::kBf16, 2);
