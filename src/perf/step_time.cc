@@ -32,6 +32,7 @@ struct StepTokens {
   double decode_tokens = 0;  // decode_seqs x tokens per seq
   double prefill_tokens = 0;
   double chunks = 0;
+  double max_chunk = 0;  // largest chunk's new tokens
   double total() const { return decode_tokens + prefill_tokens; }
 };
 
@@ -42,17 +43,44 @@ StepTokens CountTokens(const BatchShape& b) {
                                         1, b.decode_tokens_per_seq));
   for (const PrefillChunk& c : b.prefill_chunks) {
     if (c.new_tokens <= 0) continue;
-    t.prefill_tokens += static_cast<double>(c.new_tokens);
+    const auto n = static_cast<double>(c.new_tokens);
+    t.prefill_tokens += n;
+    t.max_chunk = std::max(t.max_chunk, n);
     t.chunks += 1;
   }
   return t;
 }
 
+// Under DP-attention a sequence lives on one rank, so a prefill chunk is
+// not split across ranks: of `total` prefill work in `chunks` chunks (the
+// largest `largest`), the busiest rank gets at least the largest chunk and
+// at least ceil(chunks / ranks) average chunks (equal chunks placed
+// evenly). Every MoE layer ends in a collective that waits for it.
+double BusiestRankPrefill(double total, double chunks, double largest,
+                          int ranks) {
+  if (chunks <= 0) return 0;
+  const double per_rank = std::ceil(chunks / ranks);
+  return std::max(largest, per_rank * total / chunks);
+}
+
+// Sequences (decode and chunks) whose host work the busiest scheduler does:
+// under DP-attention each rank schedules its own sequences in parallel.
+double ScheduledSeqs(const CostModel& c, const StepTokens& t) {
+  if (!c.dp_attention) return t.decode_seqs + t.chunks;
+  return t.decode_seqs / c.tp + std::ceil(t.chunks / c.tp);
+}
+
 // Attention projections, dense MLPs and shared experts. Under DP-attention
-// each GPU projects only its share of the tokens, with full weights.
+// each GPU projects only its share of the tokens, with full weights: the
+// decode tokens spread evenly, the prefill chunks whole (the busiest rank
+// sets the time).
 GroupTime DenseGemms(const CostModel& c, const StepTokens& t) {
   const Calibration& cal = c.deployment.calibration;
-  const double attn_tokens = c.dp_attention ? t.total() / c.tp : t.total();
+  const double attn_tokens =
+      c.dp_attention ? t.decode_tokens / c.tp +
+                           BusiestRankPrefill(t.prefill_tokens, t.chunks,
+                                              t.max_chunk, c.tp)
+                     : t.total();
   const double flops = 2.0 * (attn_tokens * c.attention_params_per_gpu +
                               t.total() * c.dense_params_per_gpu);
   const double bytes = (c.attention_params_per_gpu + c.dense_params_per_gpu) *
@@ -93,7 +121,6 @@ GroupTime AttentionCore(const CostModel& c, const BatchShape& b,
   const model::ModelSpec& spec = c.deployment.model;
   const Precision kvp = c.deployment.kv_precision;
   const Calibration& cal = c.deployment.calibration;
-  const double per_gpu = c.kv_head_share / c.kv_seq_split;
   double flops = 0;
   double bytes = 0;
   if (t.decode_seqs > 0 && b.decode_context_tokens > 0) {
@@ -105,17 +132,36 @@ GroupTime AttentionCore(const CostModel& c, const BatchShape& b,
     bytes += static_cast<double>(b.decode_context_tokens) *
              model::KvBytesPerToken(spec, kvp, mean_ctx);
   }
+  double chunk_flops = 0;
+  double chunk_bytes = 0;
+  double max_chunk_flops = 0;
+  double max_chunk_bytes = 0;
   for (const PrefillChunk& ch : b.prefill_chunks) {
     if (ch.new_tokens <= 0) continue;
     const int64_t mid = ch.cached_tokens + ch.new_tokens / 2;
-    flops +=
+    const double f =
         static_cast<double>(ch.new_tokens) *
         model::DecodeFlopsPerToken(spec, std::max<int64_t>(1, mid)).attention;
-    bytes +=
+    const double by =
         model::KvBytesForSequence(spec, kvp, ch.cached_tokens + ch.new_tokens);
+    chunk_flops += f;
+    chunk_bytes += by;
+    max_chunk_flops = std::max(max_chunk_flops, f);
+    max_chunk_bytes = std::max(max_chunk_bytes, by);
   }
-  return Roofline(flops / c.tp, c.attention_peak_flops, cal.attention_mfu,
-                  bytes * per_gpu, c.hbm_bytes_per_s, cal.kv_mbu);
+  if (c.dp_attention) {
+    // Decode sequences spread over the ranks; chunks stay whole.
+    flops = flops / c.tp +
+            BusiestRankPrefill(chunk_flops, t.chunks, max_chunk_flops, c.tp);
+    bytes = bytes / c.tp +
+            BusiestRankPrefill(chunk_bytes, t.chunks, max_chunk_bytes, c.tp);
+    return Roofline(flops, c.attention_peak_flops, cal.attention_mfu,
+                    bytes * c.kv_head_share, c.hbm_bytes_per_s, cal.kv_mbu);
+  }
+  const double per_gpu = c.kv_head_share / c.kv_seq_split;
+  return Roofline((flops + chunk_flops) / c.tp, c.attention_peak_flops,
+                  cal.attention_mfu, (bytes + chunk_bytes) * per_gpu,
+                  c.hbm_bytes_per_s, cal.kv_mbu);
 }
 
 // lm_head over the sequences that sample a token this step (vocab-parallel).
@@ -186,7 +232,7 @@ StepTime PredictStepTime(const CostModel& costs, const BatchShape& batch) {
                   cal.per_layer_overhead_s * costs.num_layers +
                   cal.moe_layer_overhead_s * costs.moe_layers +
                   cal.mla_layer_overhead_s * costs.mla_layers +
-                  cal.per_seq_overhead_s * (t.decode_seqs + t.chunks);
+                  cal.per_seq_overhead_s * ScheduledSeqs(costs, t);
   st.total_s = roofline_s + st.communication_s + st.overhead_s;
   return st;
 }

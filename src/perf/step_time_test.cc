@@ -175,6 +175,53 @@ TEST(StepTimeTest, BusiestExpertParallelRankSetsTheMoeTime) {
   }
 }
 
+TEST(StepTimeTest, DpAttentionBusiestRankTakesWholePrefillChunks) {
+  // A sequence lives on one attention-DP rank, so a prompt's chunk is not
+  // spread over the 8 ranks: the first chunk lengthens the step by its full
+  // attention work, a second one (on another rank) mostly by its experts.
+  const Deployment d =
+      MakeDeployment("qwen3-235b-a22b", H200(), Precision::kFp8, 8, 1, 8, true);
+  const CostModel c = BuildCostModel(d);
+  auto time = [&](int chunks) {
+    BatchShape b = Decode(512, 1500);
+    const std::vector<PrefillChunk> list(static_cast<size_t>(chunks),
+                                         PrefillChunk{2048, 0});
+    b.prefill_chunks = list;
+    return PredictStepTime(c, b).total_s;
+  };
+  const double first = time(1) - time(0);
+  const double second = time(2) - time(1);
+  EXPECT_GT(first, 0);
+  EXPECT_GT(second, 0);
+  EXPECT_LT(second, 0.7 * first);
+  // Without DP-attention every chunk is split over TP: each costs the same.
+  const CostModel tp = BuildCostModel(MakeDeployment(
+      "qwen3-235b-a22b", H200(), Precision::kFp8, 8, 1, 8, false));
+  auto tp_time = [&](int chunks) {
+    BatchShape b = Decode(512, 1500);
+    const std::vector<PrefillChunk> list(static_cast<size_t>(chunks),
+                                         PrefillChunk{2048, 0});
+    b.prefill_chunks = list;
+    return PredictStepTime(tp, b).total_s;
+  };
+  EXPECT_NEAR((tp_time(2) - tp_time(1)) / (tp_time(1) - tp_time(0)), 1.0, 0.1);
+}
+
+TEST(StepTimeTest, DpAttentionRanksScheduleTheirOwnSequences) {
+  // Host work per sequence runs on every attention-DP rank in parallel.
+  const BatchShape b = Decode(256, 1500);
+  const StepTime dpa = PredictStepTime(
+      MakeDeployment("qwen3-235b-a22b", H200(), Precision::kFp8, 8, 1, 8, true),
+      b);
+  const StepTime tp =
+      PredictStepTime(MakeDeployment("qwen3-235b-a22b", H200(), Precision::kFp8,
+                                     8, 1, 8, false),
+                      b);
+  const Calibration cal = DefaultCalibration(H200(), Engine::kVllm);
+  EXPECT_NEAR(tp.overhead_s - dpa.overhead_s,
+              cal.per_seq_overhead_s * 256 * (1 - 1.0 / 8), 1e-12);
+}
+
 TEST(StepTimeTest, CostModelAndDeploymentOverloadsAgree) {
   const Deployment d =
       MakeDeployment("qwen3-30b-a3b", H200(), Precision::kBf16, 2);
