@@ -122,7 +122,11 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
   std::ostringstream out;
   const auto& o = analysis.options;
   if (analysis.scenarios.empty()) {
-    out << fmt::format("run {}: no completed points\n", analysis.run_id);
+    out << fmt::format("run {}: {}\n", analysis.run_id,
+                       analysis.excluded_configs.empty()
+                           ? "no completed points"
+                           : "no points left once the configs that FAIL "
+                             "accuracy are excluded");
     out << FormatAccuracyTable(analysis);
     return out.str();
   }
