@@ -148,5 +148,32 @@ TEST(ReportCliTest, WritesSelfContainedHtml) {
   EXPECT_NE(fhelp.stdout_text.find("Example:"), std::string::npos);
 }
 
+// Both commands take the same store flags (cli/store_flags.h).
+TEST(StoreFlagsCliTest, FrontierAndReportShareDbStoreAndRun) {
+  const std::string dir = testing::ScratchDir("store_flags_cli");
+  const std::string db = MakeStore(dir);
+  for (const std::string command : {"frontier", "report"}) {
+    std::vector<std::string> out_args;
+    if (command == "report") out_args = {"-o", dir + "/r.html"};
+    auto with = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), command);
+      args.insert(args.end(), out_args.begin(), out_args.end());
+      return RunInfx(args);
+    };
+    auto by_store = with({"--store", db, "--run", "1"});
+    EXPECT_EQ(by_store.exit_code, 0) << command << ": " << by_store.stderr_text;
+    auto both = with({"--store", db, "--db", db});
+    EXPECT_EQ(both.exit_code, 2) << command << ": " << both.stderr_text;
+    auto missing_run = with({"--db", db, "--run", "7"});
+    EXPECT_EQ(missing_run.exit_code, 1) << command;
+    EXPECT_NE(missing_run.stderr_text.find("7"), std::string::npos);
+    auto help = RunInfx({command, "--help"});
+    EXPECT_NE(help.stdout_text.find("--exclude-failed-accuracy"),
+              std::string::npos)
+        << command;
+    EXPECT_NE(help.stdout_text.find("--store"), std::string::npos) << command;
+  }
+}
+
 }  // namespace
 }  // namespace infx
