@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <sys/uio.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,7 +12,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <exception>
+#include <optional>
 #include <utility>
+
+#include "http/rx_timestamp.h"
 
 namespace infx::http {
 namespace {
@@ -24,6 +29,34 @@ bool IsHttpParseError(const error_code& ec) {
              bhttp::make_error_code(bhttp::error::bad_target).category() &&
          ec != bhttp::error::end_of_stream &&
          ec != bhttp::error::partial_message;
+}
+
+// Waits up to `timeout` for a request's first bytes on `socket` and returns
+// when the kernel received them (steady ns; 0 = unknown), or nullopt when
+// the wait ended without bytes (timeout, close, cancellation). Peeking
+// leaves the bytes for the parser.
+asio::awaitable<std::optional<int64_t>> AwaitRequestBytes(
+    tcp::socket& socket, std::chrono::milliseconds timeout) {
+  asio::steady_timer timer(socket.get_executor());
+  timer.expires_after(timeout);
+  timer.async_wait([&socket](error_code ec) {
+    if (!ec) socket.cancel(ec);
+  });
+  error_code ec;
+  co_await socket.async_wait(tcp::socket::wait_read,
+                             asio::redirect_error(asio::use_awaitable, ec));
+  timer.cancel();
+  if (ec) co_return std::nullopt;
+  char byte = 0;
+  iovec iov{&byte, 1};
+  const RxRead peeked =
+      ReceiveTimestamped(socket.native_handle(), &iov, 1, /*peek=*/true);
+  co_return peeked.bytes > 0 ? peeked.kernel_rx_ns : 0;
+}
+
+Clock::time_point FromSteadyNs(int64_t ns) {
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+      std::chrono::nanoseconds(ns)));
 }
 
 }  // namespace
@@ -190,6 +223,7 @@ asio::awaitable<void> HttpServer::AcceptLoop() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
+    EnableRxTimestamps(socket.native_handle());
     auto conn = std::make_shared<Conn>(std::move(socket));
     {
       std::lock_guard lock(conns_mu_);
@@ -211,6 +245,15 @@ asio::awaitable<void> HttpServer::Session(std::shared_ptr<Conn> conn) {
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(options_.max_body_bytes);
+    // Arrival: when the kernel took in the request's first bytes (else when
+    // it had been read), so a busy server still dates requests truly.
+    int64_t first_byte_ns = 0;
+    if (buffer.size() == 0) {
+      auto rx = co_await AwaitRequestBytes(conn->stream.socket(),
+                                           options_.idle_timeout);
+      if (!rx) break;
+      first_byte_ns = *rx;
+    }
     conn->stream.expires_after(options_.idle_timeout);
     error_code ec;
     co_await bhttp::async_read(conn->stream, buffer, parser,
@@ -228,7 +271,8 @@ asio::awaitable<void> HttpServer::Session(std::shared_ptr<Conn> conn) {
       }
       break;
     }
-    const Clock::time_point arrival = Clock::now();
+    const Clock::time_point arrival =
+        first_byte_ns != 0 ? FromSteadyNs(first_byte_ns) : Clock::now();
     Request request = parser.release();
     Exchange exchange(conn->stream, request, arrival, options_.write_timeout,
                       stopping_);

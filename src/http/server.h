@@ -62,7 +62,8 @@ class Exchange {
            const std::atomic<bool>& stopping);
 
   const Request& request() const { return request_; }
-  // When the full request had been read (steady_clock).
+  // When the request's first bytes reached the host (kernel receive time),
+  // or when it had been read where the kernel gives no timestamp.
   Clock::time_point arrival() const { return arrival_; }
   asio::any_io_executor executor() { return stream_.get_executor(); }
   bool server_stopping() const { return stopping_.load(); }
