@@ -121,6 +121,8 @@ json BenchResultToJson(const BenchResult& r) {
   PutStats(j, "intvty", m.interactivity, "");
   PutStats(j, "client_lag", m.client_lag_ms, "_ms");
   j["max_client_lag_ms"] = m.client_lag_ms.max;
+  PutStats(j, "client_read_lag", m.client_read_lag_ms, "_ms");
+  j["max_client_read_lag_ms"] = m.client_read_lag_ms.max;
   j["input_throughput"] = m.input_throughput;
   j["num_gpus"] = m.num_gpus;
   j["input_throughput_per_gpu"] = m.input_throughput_per_gpu;
@@ -176,6 +178,7 @@ std::string RecordsToJsonl(const std::vector<RequestRecord>& records) {
     j["e2el_ms"] = opt(metrics::E2elMs(r));
     j["client_lag_ms"] =
         r.send_ns ? json((r.send_ns - r.scheduled_ns) / 1e6) : json(nullptr);
+    j["max_read_lag_ms"] = r.max_read_lag_ns / 1e6;
     j["chunk_ns"] = r.chunk_ns;
     if (!r.chunk_tokens.empty()) j["chunk_tokens"] = r.chunk_tokens;
     if (!r.text.empty()) j["text"] = r.text;
@@ -255,6 +258,10 @@ std::string FormatSummary(const BenchResult& r) {
                ? m.client_lag_ms.max
                : m.client_lag_ms.percentiles.back().second));
   line("Scheduling lag max (ms):", num(m.client_lag_ms.max));
+  line("Read lag p99 (ms):",
+       num(m.client_read_lag_ms.percentiles.empty()
+               ? m.client_read_lag_ms.max
+               : m.client_read_lag_ms.percentiles.back().second));
   line("Connections opened:", std::to_string(r.connections_opened));
   if (r.cancelled) line("Interrupted:", "yes (partial results)");
   out << std::string(50, '=') << "\n";

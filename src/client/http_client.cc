@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 
 #include "client/sse_parser.h"
 #include "client/stream_chunk.h"
+#include "client/timestamped_socket.h"
 
 namespace infx::client {
 namespace {
@@ -44,17 +46,19 @@ std::string AuthorizationFromEnv(const std::string& env_var) {
 
 // One keep-alive connection (plain or TLS) and its per-stream scratch.
 struct Connection {
-  std::optional<tcp::socket> plain;
-  std::optional<asio::ssl::stream<tcp::socket>> tls;
+  std::optional<TimestampedSocket> plain;
+  std::optional<asio::ssl::stream<TimestampedSocket>> tls;
   beast::flat_buffer buffer{16384};  // header + raw reads (max 16 KiB)
   std::vector<char> body;            // de-chunked body bytes of one read
+  std::string head;  // request line and headers of the current request
   SseParser sse;
   StreamChunk chunk;
   int64_t deadline_ns = 0;
   bool timed_out = false;
   size_t active_index = SIZE_MAX;  // position in Impl::active_
 
-  tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
+  TimestampedSocket& transport() { return tls ? tls->next_layer() : *plain; }
+  tcp::socket& socket() { return transport().socket(); }
   void Close() {
     beast::error_code ignored;
     socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -210,6 +214,8 @@ struct HttpClient::Impl {
       co_return nullptr;
     }
     c->socket().set_option(tcp::no_delay(true), ec);
+    c->transport().EnableTimestamps();
+    c->socket().non_blocking(true, ec);  // Start() writes without blocking
     if (c->tls) {
       SSL_set_tlsext_host_name(c->tls->native_handle(),
                                options.base.host.c_str());
@@ -231,18 +237,50 @@ struct HttpClient::Impl {
     co_return c;
   }
 
+  void BuildHead(Connection& c, const PreparedRequest& req,
+                 const RequestRecord& r) const {
+    c.head.clear();
+    c.head.append("POST ").append(req.target).append(" HTTP/1.1\r\n");
+    c.head.append(header_prefix)
+        .append("X-Request-Id: ")
+        .append(r.x_request_id);
+    c.head.append("\r\nContent-Length: ")
+        .append(std::to_string(req.body.size()))
+        .append("\r\n\r\n");
+  }
+
+  // Writes as much of the request as the socket takes now, without
+  // blocking; the bytes written, or nullopt on a socket error.
+  std::optional<size_t> WriteNow(Connection& c, const PreparedRequest& req) {
+    std::array<asio::const_buffer, 2> buffers = {asio::buffer(c.head),
+                                                 asio::buffer(req.body)};
+    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+    size_t written = 0;
+    const size_t total = c.head.size() + req.body.size();
+    while (written < total) {
+      beast::error_code ec;
+      size_t n = c.plain->socket().write_some(rest, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+      if (ec) return std::nullopt;
+      written += n;
+      rest.consume(n);
+    }
+    return written;
+  }
+
+  // `written` bytes of the request were already sent by Start().
   template <typename Stream>
   asio::awaitable<Outcome> Exchange(Stream& stream, Connection& c,
                                     const PreparedRequest& req,
-                                    RequestRecord* r, bool reused) {
+                                    RequestRecord* r, bool reused,
+                                    size_t written) {
     beast::error_code ec;
-    std::string head =
-        "POST " + req.target + " HTTP/1.1\r\n" + header_prefix +
-        "X-Request-Id: " + r->x_request_id +
-        "\r\nContent-Length: " + std::to_string(req.body.size()) + "\r\n\r\n";
-    std::array<asio::const_buffer, 2> buffers = {asio::buffer(head),
+    if (written == 0) BuildHead(c, req, *r);
+    std::array<asio::const_buffer, 2> buffers = {asio::buffer(c.head),
                                                  asio::buffer(req.body)};
-    co_await asio::async_write(stream, buffers,
+    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+    rest.consume(written);
+    co_await asio::async_write(stream, rest,
                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (reused && !c.timed_out && !cancelled) co_return Outcome::kRetry;
@@ -279,7 +317,10 @@ struct HttpClient::Impl {
       co_await http::async_read_some(
           stream, c.buffer, parser,
           asio::redirect_error(asio::use_awaitable, ec));
-      int64_t now = NowNs();
+      // Bytes are dated when the kernel took them in, not when read.
+      const int64_t now = c.transport().last_rx_ns();
+      r->max_read_lag_ns =
+          std::max(r->max_read_lag_ns, c.transport().last_read_ns() - now);
       if (ec == http::error::need_buffer) ec = {};
       size_t n = c.body.size() - parser.get().body().size;
       if (n > 0) {
@@ -340,17 +381,44 @@ struct HttpClient::Impl {
     return true;
   }
 
-  asio::awaitable<void> Stream(const PreparedRequest& req, RequestRecord* r) {
-    r->send_ns = NowNs();
+  // A connection taken by Start() with the request (partly) written on it.
+  struct Started {
+    std::unique_ptr<Connection> connection;
+    size_t written = 0;
+  };
+
+  // Takes an idle plain connection and writes the request on it now.
+  Started StartNow(const PreparedRequest& req, RequestRecord* r) {
+    Started started;
+    while (!cancelled && !idle.empty() && !idle.back()->tls) {
+      std::unique_ptr<Connection> c = std::move(idle.back());
+      idle.pop_back();
+      BuildHead(*c, req, *r);
+      std::optional<size_t> written = WriteNow(*c, req);
+      if (!written) {  // the server closed it while idle: try the next one
+        c->Close();
+        continue;
+      }
+      started.connection = std::move(c);
+      started.written = *written;
+      break;
+    }
+    return started;
+  }
+
+  asio::awaitable<void> Stream(const PreparedRequest& req, RequestRecord* r,
+                               Started started) {
     if (cancelled) {
+      if (started.connection) started.connection->Close();
       Fail(r, ErrorKind::kCancelled, "cancelled before sending");
       co_return;
     }
     int64_t deadline =
         r->send_ns + static_cast<int64_t>(options.request_timeout_s * 1e9);
     for (int attempt = 0; attempt < 2; ++attempt) {
-      std::unique_ptr<Connection> c;
-      if (!idle.empty()) {
+      std::unique_ptr<Connection> c = std::move(started.connection);
+      size_t written = std::exchange(started.written, 0);
+      if (!c && !idle.empty()) {
         c = std::move(idle.back());
         idle.pop_back();
       }
@@ -360,9 +428,9 @@ struct HttpClient::Impl {
         if (!c) co_return;
       }
       Activate(c.get(), deadline);
-      Outcome outcome = c->tls
-                            ? co_await Exchange(*c->tls, *c, req, r, reused)
-                            : co_await Exchange(*c->plain, *c, req, r, reused);
+      Outcome outcome =
+          c->tls ? co_await Exchange(*c->tls, *c, req, r, reused, written)
+                 : co_await Exchange(*c->plain, *c, req, r, reused, written);
       Deactivate(c.get());
       if (outcome == Outcome::kRetry) {
         c->Close();
@@ -382,6 +450,7 @@ struct HttpClient::Impl {
     r->first_token_ns = 0;
     r->chunk_ns.clear();
     r->chunk_tokens.clear();
+    r->max_read_lag_ns = 0;
     r->text.clear();
     r->http_status = 0;
   }
@@ -401,12 +470,31 @@ HttpClient::~HttpClient() = default;
 
 asio::awaitable<void> HttpClient::Stream(const PreparedRequest& request,
                                          RequestRecord* record) {
+  record->send_ns = NowNs();
   try {
-    co_await impl_->Stream(request, record);
+    co_await impl_->Stream(request, record, {});
   } catch (const std::exception& e) {  // boundary: nothing escapes
     impl_->Fail(record, ErrorKind::kIo,
                 std::string("client error: ") + e.what());
   }
+}
+
+void HttpClient::Start(const PreparedRequest& request, RequestRecord* record,
+                       std::function<void()> done) {
+  record->send_ns = NowNs();
+  Impl::Started started = impl_->StartNow(request, record);
+  asio::co_spawn(
+      impl_->io,
+      [this, &request, record,
+       started = std::move(started)]() mutable -> asio::awaitable<void> {
+        try {
+          co_await impl_->Stream(request, record, std::move(started));
+        } catch (const std::exception& e) {  // boundary: nothing escapes
+          impl_->Fail(record, ErrorKind::kIo,
+                      std::string("client error: ") + e.what());
+        }
+      },
+      [done = std::move(done)](std::exception_ptr) { done(); });
 }
 
 void HttpClient::Cancel() { impl_->Cancel(); }

@@ -13,6 +13,7 @@
 // clang-format off
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>  // before asio/awaitable.hpp, which needs std::exchange
@@ -21,17 +22,11 @@
 #include <boost/asio/io_context.hpp>
 // clang-format on
 
+#include "client/clock.h"
 #include "client/url.h"
 #include "metrics/request_record.h"
 
 namespace infx::client {
-
-// Current steady_clock time in nanoseconds (the clock of every record).
-inline int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 struct ClientOptions {
   Url base;                   // where to connect; path prefixes targets
@@ -65,6 +60,15 @@ class HttpClient {
   // end_ns, error). Never throws; completes when the request ends.
   boost::asio::awaitable<void> Stream(const PreparedRequest& request,
                                       metrics::RequestRecord* record);
+
+  // Starts `request` now, for a caller that owns the clock: stamps
+  // record->send_ns and, when an idle kept-alive plain-TCP connection is at
+  // hand, writes the request to it before returning (what does not fit the
+  // socket buffer follows asynchronously); otherwise the connection is
+  // opened asynchronously. `done` runs on this client's thread once the
+  // request has ended. Never throws. `request` and `record` must outlive it.
+  void Start(const PreparedRequest& request, metrics::RequestRecord* record,
+             std::function<void()> done);
 
   // Closes every open connection; in-flight streams end as kCancelled.
   void Cancel();

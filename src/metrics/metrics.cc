@@ -153,13 +153,14 @@ BenchMetrics ComputeMetrics(const std::vector<RequestRecord>& records,
                             const MetricsOptions& options) {
   BenchMetrics m;
   m.num_gpus = std::max(1, options.num_gpus);
-  std::vector<double> ttfts, tpots, itls, itls_tok, e2els, lags;
+  std::vector<double> ttfts, tpots, itls, itls_tok, e2els, lags, read_lags;
   int64_t start = 0, end = 0, good = 0;
   std::vector<std::pair<int64_t, int>> in_flight;  // (time, +1/-1)
   for (const RequestRecord& r : records) {
     if (r.warmup) continue;
     if (r.send_ns != 0) {
       lags.push_back((r.send_ns - Origin(r)) / kNsPerMs);
+      read_lags.push_back(r.max_read_lag_ns / kNsPerMs);
       if (start == 0 || Origin(r) < start) start = Origin(r);
       if (r.end_ns != 0) {
         end = std::max(end, r.end_ns);
@@ -209,6 +210,7 @@ BenchMetrics ComputeMetrics(const std::vector<RequestRecord>& records,
   m.e2el_ms = Summarize(e2els, ps);
   m.interactivity = InteractivityFrom(m.tpot_ms, tpots);
   m.client_lag_ms = Summarize(lags, ps);
+  m.client_read_lag_ms = Summarize(read_lags, ps);
 
   // Busiest one-second bucket of output tokens (vLLM), from chunk times.
   std::map<int64_t, double> per_second;

@@ -75,6 +75,10 @@ struct BenchMetrics {
   // median_intvty = 1000 / median_tpot_ms, p99_intvty = 1000 / p99_tpot_ms.
   Stats interactivity;
   Stats client_lag_ms;  // send_ns - scheduled_ns: the client's own lag
+  // Per request, the largest gap between the kernel receiving response
+  // bytes and the client reading them (max_read_lag_ns): how far the
+  // client's reads trailed the wire. Kernel-dated chunks do not include it.
+  Stats client_read_lag_ms;
   double max_output_tokens_per_s = 0;   // busiest 1 s bucket (vLLM)
   int64_t max_concurrent_requests = 0;  // most requests in flight at once
 };

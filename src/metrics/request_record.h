@@ -42,20 +42,28 @@ struct RequestRecord {
   int64_t max_tokens = 0;    // requested output tokens
 
   // --- hot path: steady_clock ns; 0 = did not happen ---
-  int64_t scheduled_ns = 0;    // when the request was due to be sent; the
-                               // origin of TTFT and E2EL (no coordinated
-                               // omission in open loop)
-  int64_t send_ns = 0;         // when the client started writing it
+  int64_t scheduled_ns = 0;  // when the request was due to be sent; the
+                             // origin of TTFT and E2EL (no coordinated
+                             // omission in open loop)
+  // When the client began the request: wrote it to a kept-alive
+  // connection, or began opening a connection for it.
+  int64_t send_ns = 0;
   int64_t first_token_ns = 0;  // first byte of the first token event
   // vLLM's "latency" end: the last token chunk of a completed stream (or
   // the stream's end if it carried no token chunk); when it failed for a
   // failed one.
   int64_t end_ns = 0;
   // First-byte arrival of every token-carrying SSE event (chunk), in order.
+  // Kernel receive time where the socket reports one (plain TCP and TLS on
+  // Linux), else when the client read it.
   std::vector<int64_t> chunk_ns;
   // Tokens carried by each chunk when the server says so (cumulative usage
   // per chunk); empty means one token per chunk.
   std::vector<int32_t> chunk_tokens;
+  // Largest gap between the kernel taking in a response's bytes and the
+  // client reading them (the client's read lag; chunk_ns are kernel times
+  // where the transport gives them, so this lag does not enter them).
+  int64_t max_read_lag_ns = 0;
 
   // --- from the response ---
   int http_status = 0;

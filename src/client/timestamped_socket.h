@@ -1,0 +1,139 @@
+// TimestampedSocket: a TCP socket (Asio AsyncReadStream/AsyncWriteStream,
+// so Beast and asio::ssl::stream layer on it) whose reads go through
+// recvmsg with kernel receive timestamps (http/rx_timestamp.h). After each
+// read, last_rx_ns() is when the kernel took in the newest bytes returned
+// and last_read_ns() when this process read them; the client dates SSE
+// events by the first and reports the gap as its own read lag.
+//
+// Reads try the socket at once and wait for readiness only when it is
+// empty; completions are never invoked inside the initiating call.
+//
+// Thread-safety: like tcp::socket: one thread (the io_context's) at a time.
+#pragma once
+
+// clang-format off
+#include <utility>  // before asio/awaitable.hpp, which needs std::exchange
+#include <array>
+#include <cerrno>
+#include <cstdint>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+// clang-format on
+
+#include "client/clock.h"
+#include "http/rx_timestamp.h"
+
+namespace infx::client {
+
+class TimestampedSocket {
+ public:
+  using tcp = boost::asio::ip::tcp;
+  using executor_type = tcp::socket::executor_type;
+  using lowest_layer_type = tcp::socket::lowest_layer_type;
+  using error_code = boost::system::error_code;
+
+  explicit TimestampedSocket(boost::asio::io_context& io) : socket_(io) {}
+
+  executor_type get_executor() { return socket_.get_executor(); }
+  tcp::socket& socket() { return socket_; }
+  lowest_layer_type& lowest_layer() { return socket_.lowest_layer(); }
+  const lowest_layer_type& lowest_layer() const {
+    return socket_.lowest_layer();
+  }
+
+  // Call once connected; false when the kernel refuses timestamps (reads
+  // then date bytes when they are read).
+  bool EnableTimestamps() {
+    return http::EnableRxTimestamps(socket_.native_handle());
+  }
+
+  // Kernel arrival of the newest bytes of the last read (steady ns; falls
+  // back to last_read_ns() without kernel timestamps) and when it was read.
+  int64_t last_rx_ns() const { return last_rx_ns_; }
+  int64_t last_read_ns() const { return last_read_ns_; }
+
+  template <typename ConstBuffers, typename Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    return socket_.async_write_some(buffers, std::forward<Token>(token));
+  }
+
+  template <typename MutableBuffers, typename Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [this](auto handler, const MutableBuffers& b) {
+          StartRead(std::move(handler), b, /*first_try=*/true);
+        },
+        token, buffers);
+  }
+
+ private:
+  static constexpr size_t kMaxIov = 16;
+
+  // Reads what is there; would_block when nothing is.
+  template <typename MutableBuffers>
+  size_t ReadNow(const MutableBuffers& buffers, error_code& ec) {
+    std::array<iovec, kMaxIov> iov{};
+    size_t n = 0;
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers) && n < kMaxIov; ++it) {
+      boost::asio::mutable_buffer b(*it);
+      if (b.size() == 0) continue;
+      iov[n++] = iovec{b.data(), b.size()};
+    }
+    if (n == 0) {
+      ec = {};
+      return 0;
+    }
+    const http::RxRead r =
+        http::ReceiveTimestamped(socket_.native_handle(), iov.data(), n);
+    if (r.bytes < 0) {
+      ec = r.error == EAGAIN || r.error == EWOULDBLOCK
+               ? error_code(boost::asio::error::would_block)
+               : error_code(r.error, boost::system::system_category());
+      return 0;
+    }
+    last_read_ns_ = NowNs();
+    last_rx_ns_ = r.kernel_rx_ns != 0 ? r.kernel_rx_ns : last_read_ns_;
+    ec = r.bytes == 0 && boost::asio::buffer_size(buffers) > 0
+             ? error_code(boost::asio::error::eof)
+             : error_code();
+    return static_cast<size_t>(r.bytes);
+  }
+
+  template <typename Handler, typename MutableBuffers>
+  void StartRead(Handler handler, const MutableBuffers& buffers,
+                 bool first_try) {
+    error_code ec;
+    size_t n = ReadNow(buffers, ec);
+    if (ec != boost::asio::error::would_block) {
+      if (first_try) {  // never complete inside the initiating call
+        boost::asio::post(socket_.get_executor(),
+                          [handler = std::move(handler), ec, n]() mutable {
+                            std::move(handler)(ec, n);
+                          });
+      } else {
+        std::move(handler)(ec, n);
+      }
+      return;
+    }
+    socket_.async_wait(
+        tcp::socket::wait_read, [this, buffers, handler = std::move(handler)](
+                                    error_code wait_ec) mutable {
+          if (wait_ec) {
+            std::move(handler)(wait_ec, size_t{0});
+            return;
+          }
+          StartRead(std::move(handler), buffers, /*first_try=*/false);
+        });
+  }
+
+  tcp::socket socket_;
+  int64_t last_rx_ns_ = 0;
+  int64_t last_read_ns_ = 0;
+};
+
+}  // namespace infx::client
