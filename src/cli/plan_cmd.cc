@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "chart/svg_chart.h"
 #include "cli/command.h"
 #include "common/files.h"
 #include "common/table.h"
@@ -16,7 +17,6 @@
 #include "perf/calibration.h"
 #include "plan/plan.h"
 #include "plan/plan_json.h"
-#include "plan/svg_chart.h"
 
 namespace infx::cli {
 namespace {
@@ -185,7 +185,7 @@ void RunPlan(const PlanOptions& o) {
                                                    ": only .svg is supported"));
     }
     const std::string svg =
-        plan::RenderSvgChart(plan::PlanChart(*request, *result));
+        chart::RenderSvg(plan::PlanChart(*request, *result));
     Status written = WriteFileAtomic(o.chart_file, svg);
     if (!written.ok()) return ExitWithError(written);
   }

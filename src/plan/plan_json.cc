@@ -102,28 +102,34 @@ json PlanResultToJson(const PlanRequest& request, const PlanResult& result) {
   return j;
 }
 
-ChartSpec PlanChart(const PlanRequest& request, const PlanResult& result,
-                    int max_configs) {
-  ChartSpec chart;
+chart::Chart PlanChart(const PlanRequest& request, const PlanResult& result,
+                       int max_configs) {
+  chart::Chart chart;
   chart.title = "Predicted frontier: " + request.model.name + " on " +
                 std::to_string(result.gpu_budget) + "x " +
                 request.hardware.name + ", " +
                 std::to_string(request.workload.isl) + "/" +
                 std::to_string(request.workload.osl);
-  chart.x_label = "interactivity (tok/s/user)";
-  chart.y_label = "throughput (tok/s/GPU)";
-  ChartSeries frontier{"predicted frontier", {}, true};
+  chart.x.label = "interactivity (tok/s/user)";
+  chart.y.label = "throughput (tok/s/GPU)";
+  chart::Series frontier;
+  frontier.name = "predicted frontier";
+  frontier.color = "#000000";
+  frontier.line_width = 3;
   for (const PlanPoint& p : result.frontier) {
-    frontier.points.emplace_back(p.interactivity_tok_s_user,
-                                 p.total_tok_s_per_gpu);
+    frontier.points.push_back(
+        {p.interactivity_tok_s_user, p.total_tok_s_per_gpu, ""});
   }
   chart.series.push_back(std::move(frontier));
   int shown = 0;
   for (const Candidate& c : result.kept) {
     if (shown++ >= max_configs) break;
-    ChartSeries s{c.Label(), {}, false};
+    chart::Series s;  // a palette color, thin line, small dots
+    s.name = c.Label();
+    s.marker_size = 2.5;
     for (const perf::ServingPoint& p : c.curve) {
-      s.points.emplace_back(p.interactivity_tok_s_user, p.total_tok_s_per_gpu);
+      s.points.push_back(
+          {p.interactivity_tok_s_user, p.total_tok_s_per_gpu, ""});
     }
     chart.series.push_back(std::move(s));
   }

@@ -6,17 +6,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chart/svg_chart.h"
 #include "plan/plan.h"
-#include "plan/svg_chart.h"
 
 namespace infx::plan {
 
 nlohmann::json PlanResultToJson(const PlanRequest& request,
                                 const PlanResult& result);
 
-// The predicted frontier (thick) over the curves of the `max_configs`
+// The predicted frontier (thick, black) over the curves of the `max_configs`
 // best-ranked survivors: tok/s/GPU against tok/s/user.
-ChartSpec PlanChart(const PlanRequest& request, const PlanResult& result,
-                    int max_configs = 8);
+chart::Chart PlanChart(const PlanRequest& request, const PlanResult& result,
+                       int max_configs = 8);
 
 }  // namespace infx::plan
