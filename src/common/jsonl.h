@@ -1,20 +1,23 @@
 // JSON Lines reading: one JSON object per line, blank lines skipped, errors
-// that name "<what>:<line>".
+// that name "<what>:<line>" (malformed lines are reported as ParseJson
+// reports them).
 //
 // Thread-safety: pure function template.
 #pragma once
 
-#include <exception>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "common/files.h"
 #include "common/result.h"
 
 namespace infx {
 
-// Calls fn(object, "what:line") -> Status for each non-blank line of `text`.
-// Stops at the first malformed line, non-object line or error from fn.
+// Calls fn(object, "what:line") -> Status for each line of `text` that is
+// not blank (only spaces, tabs, CR). Stops at the first malformed line
+// (ParseError "what:line: malformed JSON at byte N: ..."), non-object line
+// (ParseError "what:line: expected a JSON object") or error from fn.
 template <typename Fn>
 Status ForEachJsonObjectLine(const std::string& text, const std::string& what,
                              Fn fn) {
@@ -28,12 +31,8 @@ Status ForEachJsonObjectLine(const std::string& text, const std::string& what,
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     const std::string where = what + ":" + std::to_string(line_no);
-    nlohmann::json obj;
-    try {
-      obj = nlohmann::json::parse(line);
-    } catch (const std::exception& e) {
-      return Status::ParseError(where + ": " + e.what());
-    }
+    INFX_ASSIGN_OR_RETURN(nlohmann::json obj,
+                          ParseJson(std::string(line), where));
     if (!obj.is_object()) {
       return Status::ParseError(where + ": expected a JSON object");
     }

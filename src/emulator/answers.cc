@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/files.h"
+#include "common/jsonl.h"
 #include "emulator/text_gen.h"
 
 namespace infx::emulator {
@@ -71,29 +72,25 @@ double AccuracySpec::At(int64_t running_batch) const {
 Result<AnswerKey> AnswerKey::Load(const std::string& path) {
   INFX_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   AnswerKey key;
-  std::stringstream ss(text);
-  std::string line;
-  int line_no = 0;
-  while (std::getline(ss, line)) {
-    ++line_no;
-    if (Trim(line).empty()) continue;
-    const std::string where = path + ":" + std::to_string(line_no);
-    INFX_ASSIGN_OR_RETURN(nlohmann::json obj, ParseJson(line, where));
-    if (!obj.is_object() || !obj.contains("question") ||
-        !obj.contains("answer") || !obj["question"].is_string() ||
-        !obj["answer"].is_string()) {
-      return Status::ParseError(
-          where + ": expected {\"question\": str, \"answer\": str}");
-    }
-    const std::string answer = obj["answer"];
-    const size_t mark = answer.rfind("####");
-    if (mark == std::string::npos) {
-      return Status::ParseError(where + ": answer does not end in '#### N'");
-    }
-    std::string number = Trim(answer.substr(mark + 4));
-    std::erase(number, ',');
-    key.entries_.push_back({Trim(obj["question"].get<std::string>()), number});
-  }
+  INFX_RETURN_IF_ERROR(ForEachJsonObjectLine(
+      text, path, [&](const nlohmann::json& obj, const std::string& where) {
+        if (!obj.contains("question") || !obj.contains("answer") ||
+            !obj["question"].is_string() || !obj["answer"].is_string()) {
+          return Status::ParseError(
+              where + ": expected {\"question\": str, \"answer\": str}");
+        }
+        const std::string answer = obj["answer"];
+        const size_t mark = answer.rfind("####");
+        if (mark == std::string::npos) {
+          return Status::ParseError(where +
+                                    ": answer does not end in '#### N'");
+        }
+        std::string number = Trim(answer.substr(mark + 4));
+        std::erase(number, ',');
+        key.entries_.push_back(
+            {Trim(obj["question"].get<std::string>()), number});
+        return Status::Ok();
+      }));
   if (key.entries_.empty()) return Status::ParseError(path + ": no questions");
   key.BuildIndex();
   return key;

@@ -2,6 +2,9 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "common/files.h"
 #include "emulator/answers.h"
@@ -153,6 +156,35 @@ TEST(AnswersTest, LastQuestionWinsAndAccuracyControlsCorrectness) {
   EXPECT_EQ(wrong.find("#### 1000"), std::string::npos);
   EXPECT_EQ(key->Reply(*m, 0.0, 5), wrong);  // deterministic
   EXPECT_FALSE(AnswerKey::Load("/nonexistent.jsonl").ok());
+}
+
+TEST(AnswersTest, LoadErrorsNameTheFileAndLine) {
+  const std::string path = ::testing::TempDir() + "/bad_answers.jsonl";
+  const std::string good = R"({"question":"q","answer":"#### 1"})";
+  // Each case: the lines after two good ones and a blank one (so the bad
+  // line is line 4), and what the error says after "path:4: ".
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{not json", "malformed JSON at byte"},
+      {"[1, 2]", "expected"},
+      {R"({"question":"q"})", "expected {\"question\": str"},
+      {R"({"question":"q","answer":7})", "expected {\"question\": str"},
+      {R"({"question":"q","answer":"no mark"})", "answer does not end in"},
+  };
+  for (const auto& [line, message] : cases) {
+    ASSERT_TRUE(
+        WriteFileAtomic(path, good + "\n" + good + "\n \t\r\n" + line + "\n")
+            .ok());
+    auto key = AnswerKey::Load(path);
+    ASSERT_FALSE(key.ok()) << line;
+    EXPECT_EQ(key.status().code(), ErrorCode::kParseError) << line;
+    EXPECT_NE(key.status().message().find(path + ":4: " + message),
+              std::string::npos)
+        << key.status().message();
+  }
+  ASSERT_TRUE(WriteFileAtomic(path, "\n  \n").ok());
+  auto empty = AnswerKey::Load(path);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().message(), path + ": no questions");
 }
 
 TEST(FaultsTest, ParsesSpecAndDrawsAtTheConfiguredRate) {
