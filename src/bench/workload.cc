@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
-#include <sstream>
 
 #include "common/files.h"
+#include "common/jsonl.h"
 
 namespace infx::bench {
 namespace {
@@ -132,18 +131,16 @@ Result<Prompt> PromptFromJsonLine(const json& j, const std::string& where) {
 }
 
 Result<std::vector<Prompt>> JsonlPrompts(const DatasetSpec& spec) {
-  std::ifstream in(spec.path);
-  if (!in)
+  Result<std::string> text = ReadFile(spec.path);
+  if (!text.ok())
     return Status::NotFound("cannot open dataset file '" + spec.path + "'");
   std::vector<Prompt> prompts;
-  std::string line;
-  for (int line_no = 1; std::getline(in, line); ++line_no) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::string where = spec.path + ":" + std::to_string(line_no);
-    INFX_ASSIGN_OR_RETURN(json j, ParseJson(line, where));
-    INFX_ASSIGN_OR_RETURN(Prompt p, PromptFromJsonLine(j, where));
-    prompts.push_back(std::move(p));
-  }
+  INFX_RETURN_IF_ERROR(ForEachJsonObjectLine(
+      *text, spec.path, [&](const json& j, const std::string& where) {
+        INFX_ASSIGN_OR_RETURN(Prompt p, PromptFromJsonLine(j, where));
+        prompts.push_back(std::move(p));
+        return Status::Ok();
+      }));
   return prompts;
 }
 
