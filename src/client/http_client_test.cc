@@ -255,6 +255,35 @@ TEST(HttpClientTest, MalformedEventFailsTheRequest) {
   EXPECT_NE(records[0].error_message.find("oops"), std::string::npos);
 }
 
+TEST(HttpClientTest, StartWritesOnAKeptAliveConnectionBeforeReturning) {
+  FakeServer server(GoodStream);
+  asio::io_context io;
+  ClientOptions options;
+  options.base = *ParseUrl("http://127.0.0.1:" + std::to_string(server.port()));
+  HttpClient client(io, options);
+  PreparedRequest req{"/v1/completions", "{\"prompt\":\"hi\"}"};
+  std::vector<RequestRecord> records(2);
+  int done = 0;
+  client.Start(req, &records[0], [&] { ++done; });  // opens the connection
+  io.run();
+  ASSERT_EQ(done, 1);
+  ASSERT_TRUE(records[0].ok()) << records[0].error_message;
+  client.Start(req, &records[1], [&] { ++done; });
+  // The event loop has not run since: the server can only have the request
+  // if Start wrote it itself.
+  for (int i = 0; i < 400 && server.requests().size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(server.requests().size(), 2u);
+  EXPECT_GT(records[1].send_ns, records[0].end_ns);
+  io.restart();
+  io.run();
+  EXPECT_EQ(done, 2);
+  EXPECT_TRUE(records[1].ok()) << records[1].error_message;
+  EXPECT_EQ(records[1].chunk_ns.size(), 3u);
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
 TEST(HttpClientTest, AuthorizationFromEnv) {
   ::setenv("INFX_TEST_KEY", "k123", 1);
   EXPECT_EQ(AuthorizationFromEnv("INFX_TEST_KEY"), "Bearer k123");

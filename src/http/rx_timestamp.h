@@ -22,7 +22,9 @@
 namespace infx::http {
 
 // Asks the kernel to timestamp data received on `fd`. False when the
-// option is refused (the reads then report kernel_rx_ns == 0).
+// option is refused (the reads then report kernel_rx_ns == 0). When no other
+// socket on the machine has timestamps on, the kernel starts them in
+// deferred work, so the first bytes after this call may come undated.
 bool EnableRxTimestamps(int fd);
 
 struct RxRead {
