@@ -5,8 +5,9 @@
 // and last_read_ns() when this process read them; the client dates SSE
 // events by the first and reports the gap as its own read lag.
 //
-// Reads try the socket at once and wait for readiness only when it is
-// empty; completions are never invoked inside the initiating call.
+// A read tries the socket at once unless the previous one drained it, and
+// waits for readiness when it is empty; completions are never invoked
+// inside the initiating call.
 //
 // Thread-safety: like tcp::socket: one thread (the io_context's) at a time.
 #pragma once
@@ -96,6 +97,9 @@ class TimestampedSocket {
                : error_code(r.error, boost::system::system_category());
       return 0;
     }
+    // Fewer bytes than asked: the socket is drained, so the next read
+    // waits for readiness first instead of trying (and failing) at once.
+    drained_ = static_cast<size_t>(r.bytes) < boost::asio::buffer_size(buffers);
     last_read_ns_ = NowNs();
     last_rx_ns_ = r.kernel_rx_ns != 0 ? r.kernel_rx_ns : last_read_ns_;
     ec = r.bytes == 0 && boost::asio::buffer_size(buffers) > 0
@@ -107,8 +111,9 @@ class TimestampedSocket {
   template <typename Handler, typename MutableBuffers>
   void StartRead(Handler handler, const MutableBuffers& buffers,
                  bool first_try) {
-    error_code ec;
-    size_t n = ReadNow(buffers, ec);
+    error_code ec = boost::asio::error::would_block;
+    size_t n = 0;
+    if (!(first_try && drained_)) n = ReadNow(buffers, ec);
     if (ec != boost::asio::error::would_block) {
       if (first_try) {  // never complete inside the initiating call
         boost::asio::post(socket_.get_executor(),
@@ -134,6 +139,7 @@ class TimestampedSocket {
   tcp::socket socket_;
   int64_t last_rx_ns_ = 0;
   int64_t last_read_ns_ = 0;
+  bool drained_ = false;  // the last read left the socket empty
 };
 
 }  // namespace infx::client
