@@ -91,9 +91,9 @@ class Runner {
   // phase once this one has nothing left to send or in flight.
   void Dispatch() {
     while (!finished_) {
-      const int64_t now = NowNs();
-      const bool exhausted =
-          cancelled_ || next_ >= phase().end || now >= stop_at_ns_;
+      const bool all_sent = cancelled_ || next_ >= phase().end;
+      const int64_t now = all_sent ? 0 : NowNs();
+      const bool exhausted = all_sent || now >= stop_at_ns_;
       if (exhausted) {
         if (in_flight_ > 0) return;
         BeginPhase(phase_index_ + 1);

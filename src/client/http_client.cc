@@ -195,6 +195,9 @@ struct HttpClient::Impl {
       c->plain.emplace(io);
     }
     c->body.resize(options.read_buffer_bytes);
+    // Beast reads max(512, free capacity) bytes at a time: without room
+    // reserved, a lagging stream would be drained 512 bytes per syscall.
+    c->buffer.reserve(options.read_buffer_bytes);
     int64_t connect_deadline = std::min(
         deadline_ns,
         NowNs() + static_cast<int64_t>(options.connect_timeout_s * 1e9));

@@ -32,10 +32,11 @@ struct ClientOptions {
   Url base;                   // where to connect; path prefixes targets
   std::string authorization;  // full header value ("Bearer ..."), or ""
   double connect_timeout_s = 10;
-  double request_timeout_s = 600;   // whole request, incl. a stalled stream
-  bool capture_text = false;        // keep generated text in records
-  bool verify_tls = true;           // check the server certificate and name
-  size_t read_buffer_bytes = 8192;  // per connection
+  double request_timeout_s = 600;  // whole request, incl. a stalled stream
+  bool capture_text = false;       // keep generated text in records
+  bool verify_tls = true;          // check the server certificate and name
+  // Per connection: bytes read per syscall and body bytes per parse.
+  size_t read_buffer_bytes = 4096;
 };
 
 // One request ready to send: the target (path) and JSON body.

@@ -25,9 +25,12 @@ const std::vector<SseEvent>& SseParser::Feed(std::string_view bytes,
     skip_lf_ = false;
   }
   while (p < end) {
-    // Find the next CR or LF.
-    const char* eol = p;
-    while (eol < end && *eol != '\n' && *eol != '\r') ++eol;
+    // The next LF, or an earlier CR (rare: servers end lines with LF).
+    const char* eol = static_cast<const char*>(std::memchr(p, '\n', end - p));
+    if (eol == nullptr) eol = end;
+    if (const void* cr = std::memchr(p, '\r', eol - p)) {
+      eol = static_cast<const char*>(cr);
+    }
     if (eol == end) {  // incomplete line: keep it
       if (line_.empty()) line_start_ns_ = arrival_ns;
       line_.append(p, end - p);

@@ -100,7 +100,7 @@ class TimestampedSocket {
     // Fewer bytes than asked: the socket is drained, so the next read
     // waits for readiness first instead of trying (and failing) at once.
     drained_ = static_cast<size_t>(r.bytes) < boost::asio::buffer_size(buffers);
-    last_read_ns_ = NowNs();
+    last_read_ns_ = r.read_ns;
     last_rx_ns_ = r.kernel_rx_ns != 0 ? r.kernel_rx_ns : last_read_ns_;
     ec = r.bytes == 0 && boost::asio::buffer_size(buffers) > 0
              ? error_code(boost::asio::error::eof)

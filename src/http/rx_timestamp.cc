@@ -39,17 +39,20 @@ int64_t SampleRealtimeOffsetNs() {
   return offset;
 }
 
-int64_t RealtimeToSteadyNs(int64_t realtime_ns) {
+int64_t RealtimeToSteadyNs(int64_t realtime_ns, int64_t steady_now_ns) {
   // The offset changes only when the wall clock is stepped; re-sampled
   // every 50 ms per thread.
   constexpr int64_t kRefreshNs = 50'000'000;
   thread_local int64_t offset_ns = 0, sampled_at_ns = INT64_MIN / 2;
-  const int64_t now = ClockNs(CLOCK_MONOTONIC);
-  if (now - sampled_at_ns > kRefreshNs) {
+  if (steady_now_ns - sampled_at_ns > kRefreshNs) {
     offset_ns = SampleRealtimeOffsetNs();
-    sampled_at_ns = now;
+    sampled_at_ns = steady_now_ns;
   }
   return realtime_ns - offset_ns;
+}
+
+int64_t RealtimeToSteadyNs(int64_t realtime_ns) {
+  return RealtimeToSteadyNs(realtime_ns, ClockNs(CLOCK_MONOTONIC));
 }
 
 RxRead ReceiveTimestamped(int fd, const iovec* iov, size_t iov_count,
@@ -69,6 +72,7 @@ RxRead ReceiveTimestamped(int fd, const iovec* iov, size_t iov_count,
     out.error = errno;
     return out;
   }
+  out.read_ns = ClockNs(CLOCK_MONOTONIC);
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
        c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
@@ -76,7 +80,9 @@ RxRead ReceiveTimestamped(int fd, const iovec* iov, size_t iov_count,
       std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
       const int64_t real_ns =
           static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-      if (real_ns != 0) out.kernel_rx_ns = RealtimeToSteadyNs(real_ns);
+      if (real_ns != 0) {
+        out.kernel_rx_ns = RealtimeToSteadyNs(real_ns, out.read_ns);
+      }
     }
   }
   return out;

@@ -31,6 +31,7 @@ struct RxRead {
   ssize_t bytes = 0;         // > 0 read, 0 end of stream, < 0 error
   int error = 0;             // errno when bytes < 0 (EAGAIN: nothing ready)
   int64_t kernel_rx_ns = 0;  // steady ns of the newest segment; 0 = none
+  int64_t read_ns = 0;       // steady ns when the read returned (bytes >= 0)
 };
 
 // One non-blocking recvmsg into `iov`; with `peek` the bytes stay queued
@@ -42,5 +43,7 @@ RxRead ReceiveTimestamped(int fd, const iovec* iov, size_t iov_count,
 // clocks' offset (sampled tightly, cached 50 ms per thread). Exact up to
 // a wall-clock step within that time.
 int64_t RealtimeToSteadyNs(int64_t realtime_ns);
+// The same, given the steady clock's current time (saves reading it).
+int64_t RealtimeToSteadyNs(int64_t realtime_ns, int64_t steady_now_ns);
 
 }  // namespace infx::http
