@@ -37,7 +37,9 @@ std::map<std::string, json> ReadTrace(const std::string& path) {
 
 class BenchEmulatorTest : public ::testing::Test {
  protected:
-  void Start(const std::string& faults = "", double time_scale = 0.02) {
+  // time_scale 0.2: tokens ~1 ms apart, well above the client's wake-up
+  // time, so each read carries one token (TPOT > 0 is meaningful).
+  void Start(const std::string& faults = "", double time_scale = 0.2) {
     dir_ = testing::ScratchDir(
         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     emulator::EmulatorOptions o;
