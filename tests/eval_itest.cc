@@ -14,6 +14,7 @@
 
 #include "common/files.h"
 #include "emulator/emulator_server.h"
+#include "eval/gsm8k_data.h"
 #include "eval/outcomes.h"
 #include "eval/runner.h"
 #include "test_support.h"
@@ -168,6 +169,46 @@ TEST_F(EvalEndToEnd, CliRunsOfflineScoringAndCompare) {
   ASSERT_EQ(offline.exit_code, 0) << offline.stderr_text;
   EXPECT_EQ(nlohmann::json::parse(offline.stdout_text)["strict_match"],
             summary["strict_match"]);
+}
+
+// Offline scoring of 10 responses, 8 right: accuracy 0.8 under both
+// filters, so --min-score 0.75 passes and 0.9 fails with exit code 3.
+TEST(EvalCli, MinScoreJudgesBothFilters) {
+  auto items = eval::LoadGsm8kSplit(Gsm8kDir().string(), "test");
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  ASSERT_GE(items->size(), 10u);
+  const std::string dir = testing::ScratchDir("eval_min_score");
+  std::ofstream out(dir + "/responses.jsonl");
+  for (size_t i = 0; i < 10; ++i) {
+    const std::string& answer = (*items)[i].answer;
+    const std::string response =
+        i < 8 ? answer : "They need 12345 more.\n#### 12345";
+    out << nlohmann::json{{"question", (*items)[i].question},
+                          {"response", response}}
+               .dump()
+        << "\n";
+  }
+  out.close();
+  auto run = [&](const char* min_score, bool json) {
+    std::vector<std::string> args = {"eval",        "gsm8k",
+                                     "--responses", dir + "/responses.jsonl",
+                                     "--data",      Gsm8kDir().string(),
+                                     "--min-score", min_score};
+    if (json) args.push_back("--json");
+    return testing::RunInfx(args);
+  };
+  auto pass = run("0.75", false);
+  EXPECT_EQ(pass.exit_code, 0) << pass.stderr_text;
+  EXPECT_NE(pass.stdout_text.find("min score 0.75: PASS"), std::string::npos)
+      << pass.stdout_text;
+  auto fail = run("0.9", true);
+  EXPECT_EQ(fail.exit_code, 3) << fail.stderr_text;
+  auto j = nlohmann::json::parse(fail.stdout_text);
+  EXPECT_EQ(j["pass"], false);
+  EXPECT_DOUBLE_EQ(j["min_score"].get<double>(), 0.9);
+  EXPECT_DOUBLE_EQ(j["strict_match"]["accuracy"].get<double>(), 0.8);
+  auto out_of_range = run("1.5", false);
+  EXPECT_EQ(out_of_range.exit_code, 2);
 }
 
 TEST(EvalCli, BadInputsGiveOneClearError) {

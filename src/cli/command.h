@@ -4,7 +4,8 @@
 // order is the order commands appear in `infx --help` (sorted by `order`).
 //
 // Exit codes: 0 success, 1 runtime error (bad file, unknown model, failed
-// run), 2 usage error (CLI11 parse errors).
+// run), 2 usage error (CLI11 parse errors), 3 a check the user asked for
+// failed (`infx eval gsm8k --min-score`).
 //
 // Thread-safety: registration happens during static initialization; the
 // registry is read-only afterwards.

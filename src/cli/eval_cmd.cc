@@ -30,6 +30,9 @@ struct Gsm8kFlags {
   std::string data;
   std::string responses;
   std::string output;
+  // InferenceX validate_scores.py: FAIL when strict-match or
+  // flexible-extract is below it. < 0 = no verdict.
+  double min_score = -1;
   bool json = false;
 };
 
@@ -92,9 +95,17 @@ Result<eval::EvalRun> RunEval(const Gsm8kFlags& flags) {
   return eval::RunGsm8k(options, &g_cancel);
 }
 
+// True when both filters reach `min_score` (the sweep's rule, docs/eval.md).
+bool MeetsMinScore(const eval::EvalSummary& s, double min_score) {
+  return s.strict_match.accuracy >= min_score &&
+         s.flexible_extract.accuracy >= min_score;
+}
+
 void RunGsm8kCommand(const Gsm8kFlags& flags) {
   Result<eval::EvalRun> run = RunEval(flags);
   if (!run.ok()) return ExitWithError(run.status());
+  const bool checked = flags.min_score >= 0;
+  const bool pass = !checked || MeetsMinScore(run->summary, flags.min_score);
   if (!flags.output.empty()) {
     Status written = eval::WriteOutcomesJsonl(flags.output, run->outcomes);
     if (!written.ok()) return ExitWithError(written);
@@ -103,13 +114,22 @@ void RunGsm8kCommand(const Gsm8kFlags& flags) {
     nlohmann::json j = eval::SummaryToJson(run->summary);
     j["outcomes_path"] =
         flags.output.empty() ? nlohmann::json() : nlohmann::json(flags.output);
+    if (checked) {
+      j["min_score"] = flags.min_score;
+      j["pass"] = pass;
+    }
     std::cout << j.dump(2) << "\n";
   } else {
     PrintSummary(run->summary, std::cout);
     if (!flags.output.empty())
       std::cout << "outcomes: " << flags.output << "\n";
+    if (checked) {
+      std::cout << fmt::format("min score {}: {}\n",
+                               FormatFixed(flags.min_score, 2),
+                               pass ? "PASS" : "FAIL");
+    }
   }
-  SetExitCode(0);
+  SetExitCode(pass ? 0 : 3);
 }
 
 void PrintComparison(const eval::OutcomeComparison& cmp, std::ostream& out) {
@@ -192,6 +212,10 @@ void AddGsm8kOptions(CLI::App* cmd, Gsm8kFlags& f) {
                   "Score collected responses offline (JSONL with question "
                   "and response) instead of calling a server");
   cmd->add_option("--output", f.output, "Write per-question outcomes (JSONL)");
+  cmd->add_option("--min-score", f.min_score,
+                  "FAIL (exit 3) when strict-match or flexible-extract is "
+                  "below this (InferenceX uses 0.90)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--json", f.json, "Print JSON");
 }
 
