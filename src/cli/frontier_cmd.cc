@@ -83,7 +83,9 @@ Status WriteCharts(const frontier::RunAnalysis& a, const std::string& path) {
       file = fmt::format("{}-{}.svg", stem, i + 1);
     }
     INFX_RETURN_IF_ERROR(WriteFileAtomic(
-        file, frontier::RenderSvgChart(a.scenarios[i], a.options, {})));
+        file, frontier::RenderSvgChart(
+                  a.scenarios[i], a.options,
+                  {.failed_accuracy_configs = a.accuracy.FailedConfigs()})));
     std::cerr << fmt::format("wrote chart {} ({})\n", file,
                              a.scenarios[i].Label());
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/markup.h"
 #include "frontier/format.h"
 #include "frontier/prices.h"
 
@@ -191,6 +192,19 @@ TEST(FormatTest, TableCsvJsonAndSvgAgree) {
   EXPECT_NE(svg.find("tp&lt;1&gt;"), std::string::npos);
   EXPECT_EQ(svg.find("tp<1>"), std::string::npos);
   EXPECT_NE(svg.find("Pareto frontier"), std::string::npos);
+  EXPECT_EQ(svg.find("accuracy FAIL"), std::string::npos);
+
+  // A config that failed its accuracy check says so in legend and tooltips.
+  const std::string failed_key = a.scenarios[0].curves[0].config_key;
+  const std::string marked = RenderSvgChart(
+      a.scenarios[0], o, {.failed_accuracy_configs = {failed_key}});
+  EXPECT_NE(marked.find(XmlEscape(failed_key) + " (accuracy FAIL)"),
+            std::string::npos);
+  const std::string other_key = a.scenarios[0].curves.back().config_key;
+  if (other_key != failed_key) {
+    EXPECT_EQ(marked.find(XmlEscape(other_key) + " (accuracy FAIL)"),
+              std::string::npos);
+  }
 }
 
 TEST(PricesTest, BuiltinCatalogPricesKnownHardware) {

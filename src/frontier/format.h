@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "frontier/analysis.h"
 #include "frontier/frontier.h"
@@ -41,6 +42,9 @@ struct ChartOptions {
   int height_px = 520;
   std::string title;           // "" = scenario label
   bool show_predicted = true;  // draw planner predictions as hollow markers
+  // Configs whose evals FAIL their min score (RunAccuracy::FailedConfigs):
+  // their legend rows and tooltips say "accuracy FAIL".
+  std::vector<std::string> failed_accuracy_configs;
 };
 // A standalone <svg> document (no external resources): axes with ticks,
 // each config's measured points joined by a line, the frontier as a thick

@@ -13,14 +13,17 @@ namespace infx::frontier {
 namespace {
 
 // Measured points as dots joined by a line, each with its own tooltip.
-chart::Series Measured(const ConfigCurve& c, const char* color) {
+chart::Series Measured(const ConfigCurve& c, const char* color,
+                       bool failed_accuracy) {
   chart::Series s;
-  s.name = c.config_key;
+  const char* mark = failed_accuracy ? " (accuracy FAIL)" : "";
+  s.name = c.config_key + mark;
   s.color = color;
   for (const CurvePoint& p : c.measured) {
-    s.points.push_back({p.x, p.y,
-                        fmt::format("{} conc {}: x {:.2f}, y {:.1f}",
-                                    c.config_key, p.concurrency, p.x, p.y)});
+    s.points.push_back(
+        {p.x, p.y,
+         fmt::format("{}{} conc {}: x {:.2f}, y {:.1f}", c.config_key, mark,
+                     p.concurrency, p.x, p.y)});
   }
   return s;
 }
@@ -90,7 +93,10 @@ std::string RenderSvgChart(const ScenarioFrontier& scenario,
   c.series.push_back(Frontier(scenario));
   for (size_t i = 0; i < scenario.curves.size(); ++i) {
     const char* color = chart::PaletteColor(i);
-    c.series.push_back(Measured(scenario.curves[i], color));
+    const auto& failed = chart_options.failed_accuracy_configs;
+    const bool fails = std::find(failed.begin(), failed.end(),
+                                 scenario.curves[i].config_key) != failed.end();
+    c.series.push_back(Measured(scenario.curves[i], color, fails));
     if (chart_options.show_predicted) {
       c.series.push_back(Predicted(scenario.curves[i], color));
     }

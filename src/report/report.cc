@@ -190,11 +190,13 @@ std::string ScenarioSection(const ScenarioFrontier& s,
                             const frontier::AnalysisOptions& latency_axes,
                             const ScenarioFrontier* latency_view) {
   std::string html = "<h2>" + XmlEscape(s.Label()) + "</h2>\n";
-  html +=
-      "<div class=\"chart\">" + frontier::RenderSvgChart(s, o, {}) + "</div>\n";
+  const frontier::ChartOptions chart{.failed_accuracy_configs =
+                                         acc.FailedConfigs()};
+  html += "<div class=\"chart\">" + frontier::RenderSvgChart(s, o, chart) +
+          "</div>\n";
   if (latency_view) {
     html += "<div class=\"chart\">" +
-            frontier::RenderSvgChart(*latency_view, latency_axes, {}) +
+            frontier::RenderSvgChart(*latency_view, latency_axes, chart) +
             "</div>\n";
   }
   html += "<h3>Frontier</h3>\n" + FrontierTable(s, o, acc);
