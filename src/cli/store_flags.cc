@@ -2,13 +2,14 @@
 
 namespace infx::cli {
 
-void AddStoreFlags(CLI::App* cmd, StoreFlags* flags) {
+void AddStoreFlags(CLI::App* cmd, StoreFlags* flags,
+                   const std::string& run_help) {
   auto* db = cmd->add_option("--db", flags->db, "SQLite results file")
                  ->capture_default_str();
   cmd->add_option("--store", flags->store_url,
                   "results store URL (postgresql://...) or SQLite path")
       ->excludes(db);
-  cmd->add_option("--run", flags->run_id, "run id (default: latest run)");
+  cmd->add_option("--run", flags->run_id, run_help);
 }
 
 Result<OpenedRun> OpenStoredRun(const StoreFlags& flags) {

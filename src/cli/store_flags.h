@@ -28,8 +28,10 @@ struct StoreFlags {
 };
 
 // Adds --db, --store and --run to `cmd`, writing into `flags` (which must
-// outlive the parse).
-void AddStoreFlags(CLI::App* cmd, StoreFlags* flags);
+// outlive the parse). `run_help` describes --run for this command.
+void AddStoreFlags(
+    CLI::App* cmd, StoreFlags* flags,
+    const std::string& run_help = "run id (default: latest run)");
 
 // An existing store (a missing SQLite file is NotFound, never created) and
 // the run the flags name.

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/store_flags.h"
 #include "cli/version.h"
 #include "common/files.h"
 #include "common/table.h"
@@ -33,12 +34,10 @@ struct SweepFlags {
   std::string matrix_path;
   std::string inferencex_path;
   std::vector<std::string> filters;
-  std::string db = "infx.db";
-  std::string store_url;
+  StoreFlags store;         // --db / --store / --run (the run to resume)
   std::string report_path;  // "" = infx-report-run<ID>.html
   std::string url;          // overrides the target with a running server
   bool resume = false;
-  int64_t run_id = 0;
   bool plan = false;
   int budget = 0;
   bool list = false;
@@ -180,19 +179,19 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   }
   // Create the directories of the database and report files.
   for (const std::string& path :
-       {f.store_url.empty() ? f.db : std::string(), f.report_path}) {
+       {f.store.store_url.empty() ? f.store.db : std::string(),
+        f.report_path}) {
     const auto dir = std::filesystem::path(path).parent_path();
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   }
-  INFX_ASSIGN_OR_RETURN(
-      auto store,
-      store::OpenResultsStore(f.store_url.empty() ? f.db : f.store_url));
+  INFX_ASSIGN_OR_RETURN(auto store,
+                        store::OpenResultsStore(f.store.Location()));
   sweep::SweepOptions options;
   options.matrix = std::move(input.matrix);
   options.matrix_text = input.text;
   options.resume = f.resume;
-  options.resume_run_id = f.run_id;
+  options.resume_run_id = f.store.run_id;
   options.infx_version = VersionString();
   options.git_sha = GitSha();
   options.progress = f.quiet ? nullptr : &std::cerr;
@@ -247,11 +246,7 @@ void SetupSweep(CLI::App& app) {
   cmd->add_option("--filter", flags->filters,
                   "InferenceX import filter key=glob[|glob],... e.g. "
                   "model-prefix=dsr1,runner=h200 (repeatable; all must hold)");
-  auto* db = cmd->add_option("--db", flags->db, "SQLite results file")
-                 ->capture_default_str();
-  cmd->add_option("--store", flags->store_url,
-                  "results store: postgresql://... or an SQLite path")
-      ->excludes(db);
+  AddStoreFlags(cmd, &flags->store, "run id to resume");
   cmd->add_option("--report", flags->report_path,
                   "HTML report path (default infx-report-run<ID>.html)");
   cmd->add_option("--url", flags->url,
@@ -259,7 +254,6 @@ void SetupSweep(CLI::App& app) {
   cmd->add_flag("--resume", flags->resume,
                 "continue the latest run of this matrix (or --run ID), "
                 "skipping stored points");
-  cmd->add_option("--run", flags->run_id, "run id to resume");
   cmd->add_flag("--plan", flags->plan,
                 "let the planner pick configs and concurrencies, then refine "
                 "adaptively where the measured frontier is least resolved");
