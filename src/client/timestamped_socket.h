@@ -25,7 +25,6 @@
 #include <boost/asio/post.hpp>
 // clang-format on
 
-#include "client/clock.h"
 #include "http/rx_timestamp.h"
 
 namespace infx::client {

@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "client/clock.h"
+
 namespace infx::client {
 namespace {
 
