@@ -1,0 +1,76 @@
+// The dashboard's read-only JSON API (schema in docs/api.md): /api/runs,
+// /api/run, /api/configs, /api/points, /api/frontier, /api/history,
+// /api/compare, /api/evals, /api/predictions, /api/export.csv and
+// /api/export.json, each computed from a StoreSnapshot. Handlers are pure:
+// a request target in, a status, content type and body out, so they are
+// tested without a socket (web/dashboard_server.h puts them on HTTP).
+// Frontier, iso-interactivity, cost and comparison figures come from the
+// frontier module, the same numbers `infx frontier` prints.
+//
+// Errors: an unknown parameter or a malformed value is 400 with
+// {"error": "..."} naming it; an unknown endpoint 404; an unknown run 404.
+//
+// Thread-safety: pure functions over an immutable snapshot.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "web/query.h"
+#include "web/snapshot.h"
+
+namespace infx::web {
+
+struct ApiResponse {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+// `target` is the request target ("/api/points?model=x"); its path must
+// start with "/api/".
+ApiResponse HandleApi(const StoreSnapshot& snapshot, std::string_view target);
+
+// The per-point row /api/points, /api/export.json and /api/export.csv
+// share (metric names as store::PointMetrics).
+nlohmann::json PointRow(const RunData& run, const store::PointRecord& point);
+// The export's CSV columns, in order.
+const std::vector<std::string>& ExportCsvColumns();
+
+// Per endpoint (implemented in api_analysis.cc): 400/404 as above.
+Result<nlohmann::json> FrontierResponse(const StoreSnapshot& snapshot,
+                                        const QueryParams& params);
+Result<nlohmann::json> HistoryResponse(const StoreSnapshot& snapshot,
+                                       const QueryParams& params);
+Result<nlohmann::json> CompareResponse(const StoreSnapshot& snapshot,
+                                       const QueryParams& params);
+Result<nlohmann::json> PredictionsResponse(const StoreSnapshot& snapshot,
+                                           const QueryParams& params);
+
+// Visits every (run, config, point) the filter accepts, points with at
+// least one completed request or not alike.
+template <typename Fn>
+void ForEachPoint(const StoreSnapshot& snapshot, const PointFilter& filter,
+                  Fn&& fn) {
+  for (const RunData& run : snapshot.runs) {
+    if (!filter.AcceptsRun(run.run.run_id)) continue;
+    // Judge each config once, not once per point.
+    std::map<std::string_view, bool> accepted;
+    for (const store::ConfigRecord& c : run.configs) {
+      accepted[c.config_key] = filter.AcceptsConfig(&c, c.config_key);
+    }
+    for (const store::PointRecord& p : run.points) {
+      if (!filter.AcceptsPoint(p)) continue;
+      const store::ConfigRecord* c = run.Config(p.key.config_key);
+      auto it = accepted.find(p.key.config_key);
+      const bool ok = it != accepted.end()
+                          ? it->second
+                          : filter.AcceptsConfig(c, p.key.config_key);
+      if (ok) fn(run, c, p);
+    }
+  }
+}
+
+}  // namespace infx::web

@@ -1,0 +1,318 @@
+// The analysis endpoints of the dashboard API: frontier, history, compare
+// and predictions (docs/api.md). Frontier and comparison numbers come from
+// frontier::AnalyzePoints / CompareFrontiers, as `infx frontier` prints.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "frontier/format.h"
+#include "frontier/frontier.h"
+#include "web/api.h"
+
+namespace infx::web {
+namespace {
+
+using nlohmann::json;
+
+Result<std::vector<double>> ParseLevels(const std::string& text) {
+  std::vector<double> levels;
+  size_t start = 0;
+  while (!text.empty() && start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string token = text.substr(start, comma - start);
+    char* end = nullptr;
+    const double v = std::strtod(token.c_str(), &end);
+    if (token.empty() || *end != '\0' || !std::isfinite(v) || v <= 0) {
+      return Status::InvalidArgument(
+          fmt::format("parameter 'iso': '{}' is not a positive number", token));
+    }
+    levels.push_back(v);
+    start = comma + 1;
+  }
+  return levels;
+}
+
+Result<frontier::AnalysisOptions> ParseAnalysisOptions(
+    const QueryParams& params) {
+  frontier::AnalysisOptions o;
+  INFX_ASSIGN_OR_RETURN(auto x, SingleParam(params, "x", "interactivity"));
+  INFX_ASSIGN_OR_RETURN(auto y, SingleParam(params, "y", "total"));
+  INFX_ASSIGN_OR_RETURN(o.x, frontier::ParseXMetric(x));
+  INFX_ASSIGN_OR_RETURN(o.y, frontier::ParseYMetric(y));
+  INFX_ASSIGN_OR_RETURN(auto iso, SingleParam(params, "iso", "-"));
+  if (iso != "-") {
+    INFX_ASSIGN_OR_RETURN(o.iso_levels, ParseLevels(iso));
+  } else if (o.x != frontier::XMetric::kInteractivity) {
+    o.iso_levels.clear();
+  }
+  INFX_ASSIGN_OR_RETURN(auto excl, SingleParam(params, "exclude_failed", "0"));
+  if (excl != "0" && excl != "1") {
+    return Status::InvalidArgument(
+        fmt::format("parameter 'exclude_failed': '{}' is not 0 or 1", excl));
+  }
+  o.exclude_failed_accuracy = excl == "1";
+  return o;
+}
+
+// The filtered points of each run, without their bulky metrics JSON.
+std::map<int64_t, std::vector<store::PointRecord>> PointsByRun(
+    const StoreSnapshot& s, const PointFilter& filter) {
+  std::map<int64_t, std::vector<store::PointRecord>> out;
+  ForEachPoint(s, filter,
+               [&](const RunData& r, const store::ConfigRecord*,
+                   const store::PointRecord& p) {
+                 store::PointRecord lite;
+                 lite.point_id = p.point_id;
+                 lite.key = p.key;
+                 lite.metrics = p.metrics;
+                 out[r.run.run_id].push_back(std::move(lite));
+               });
+  return out;
+}
+
+// Adds what the tooltips show to each curve of FrontierJson's scenarios.
+void DecorateCurves(const RunData& r, json& analysis) {
+  for (auto& scenario : analysis["scenarios"]) {
+    for (auto& curve : scenario["curves"]) {
+      const auto* c = r.Config(curve["config_key"].get<std::string>());
+      curve["run_id"] = r.run.run_id;
+      curve["model"] = DetailText(c, "model");
+      curve["engine"] = DetailText(c, "engine");
+      curve["precision"] = DetailText(c, "precision");
+      curve["parallelism"] = DetailText(c, "parallelism");
+    }
+  }
+}
+
+const std::vector<std::string> kAnalysisParams = {"x", "y", "iso",
+                                                  "exclude_failed"};
+
+}  // namespace
+
+Result<json> FrontierResponse(const StoreSnapshot& s,
+                              const QueryParams& params) {
+  INFX_ASSIGN_OR_RETURN(auto filter,
+                        ParseFilter(params, "/api/frontier", kAnalysisParams));
+  INFX_ASSIGN_OR_RETURN(auto options, ParseAnalysisOptions(params));
+  json runs = json::array();
+  for (auto& [run_id, points] : PointsByRun(s, filter)) {
+    const RunData* r = s.Run(run_id);
+    auto analysis = frontier::AnalyzePoints(run_id, r->configs, points, options,
+                                            r->prices, r->evals);
+    json j = frontier::FrontierJson(analysis);
+    DecorateCurves(*r, j);
+    j["started_at"] = r->run.started_at;
+    runs.push_back(std::move(j));
+  }
+  return json{{"x", frontier::XMetricName(options.x)},
+              {"y", frontier::YMetricName(options.y)},
+              {"x_label", frontier::XMetricLabel(options.x)},
+              {"y_label", frontier::YMetricLabel(options.y)},
+              {"higher_x_is_better", frontier::HigherXIsBetter(options.x)},
+              {"iso_levels", options.iso_levels},
+              {"runs", runs}};
+}
+
+namespace {
+
+const std::vector<std::string> kHistoryMetrics = {
+    "tput_per_gpu_total", "tput_per_gpu_output",
+    "tput_per_gpu_input", "interactivity_tok_s_user",
+    "median_ttft_ms",     "median_e2el_ms",
+    "median_tpot_ms"};
+
+double MetricOf(const store::PointMetrics& m, const std::string& name) {
+  if (name == "tput_per_gpu_total") return m.tput_per_gpu_total;
+  if (name == "tput_per_gpu_output") return m.tput_per_gpu_output;
+  if (name == "tput_per_gpu_input") return m.tput_per_gpu_input;
+  if (name == "interactivity_tok_s_user") return m.interactivity_tok_s_user;
+  if (name == "median_ttft_ms") return m.median_ttft_ms;
+  if (name == "median_e2el_ms") return m.median_e2el_ms;
+  return m.median_tpot_ms;
+}
+
+using SeriesKey = std::tuple<std::string, int, int, int>;  // config,isl,osl,c
+
+struct Acc {
+  double sum = 0;
+  int n = 0;
+};
+
+}  // namespace
+
+Result<json> HistoryResponse(const StoreSnapshot& s,
+                             const QueryParams& params) {
+  INFX_ASSIGN_OR_RETURN(auto filter,
+                        ParseFilter(params, "/api/history", {"metric"}));
+  INFX_ASSIGN_OR_RETURN(auto metric,
+                        SingleParam(params, "metric", "tput_per_gpu_total"));
+  if (std::find(kHistoryMetrics.begin(), kHistoryMetrics.end(), metric) ==
+      kHistoryMetrics.end()) {
+    return Status::InvalidArgument(
+        fmt::format("parameter 'metric': unknown metric '{}' (known: {})",
+                    metric, fmt::join(kHistoryMetrics, ", ")));
+  }
+  // Series -> run -> mean over repetitions; runs oldest first.
+  std::map<SeriesKey, std::map<int64_t, Acc>> series;
+  ForEachPoint(s, filter,
+               [&](const RunData& r, const store::ConfigRecord*,
+                   const store::PointRecord& p) {
+                 const double v = MetricOf(p.metrics, metric);
+                 if (p.metrics.completed == 0 || !std::isfinite(v)) return;
+                 Acc& a = series[{p.key.config_key, p.key.isl, p.key.osl,
+                                  p.key.concurrency}][r.run.run_id];
+                 a.sum += v;
+                 ++a.n;
+               });
+  json out = json::array();
+  for (const auto& [key, runs] : series) {
+    json values = json::array();
+    for (const auto& [run_id, acc] : runs) {
+      values.push_back({{"run_id", run_id},
+                        {"started_at", s.Run(run_id)->run.started_at},
+                        {"value", acc.sum / acc.n},
+                        {"repetitions", acc.n}});
+    }
+    out.push_back({{"config_key", std::get<0>(key)},
+                   {"isl", std::get<1>(key)},
+                   {"osl", std::get<2>(key)},
+                   {"concurrency", std::get<3>(key)},
+                   {"values", values}});
+  }
+  return json{{"metric", metric}, {"series", out}};
+}
+
+Result<json> CompareResponse(const StoreSnapshot& s,
+                             const QueryParams& params) {
+  std::vector<std::string> extra = kAnalysisParams;
+  extra.insert(extra.end(), {"a", "b"});
+  INFX_ASSIGN_OR_RETURN(auto filter,
+                        ParseFilter(params, "/api/compare", extra));
+  INFX_ASSIGN_OR_RETURN(auto options, ParseAnalysisOptions(params));
+  int64_t ids[2] = {0, 0};
+  const char* names[2] = {"a", "b"};
+  for (int i = 0; i < 2; ++i) {
+    INFX_ASSIGN_OR_RETURN(auto text, SingleParam(params, names[i], ""));
+    char* end = nullptr;
+    ids[i] = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || !s.Run(ids[i])) {
+      return Status::InvalidArgument(
+          fmt::format("parameter '{}': '{}' is not a run id of this store",
+                      names[i], text));
+    }
+  }
+  frontier::RunAnalysis analyses[2];
+  for (int i = 0; i < 2; ++i) {
+    PointFilter f = filter;
+    f.runs = {ids[i]};
+    auto by_run = PointsByRun(s, f);
+    const RunData* r = s.Run(ids[i]);
+    analyses[i] = frontier::AnalyzePoints(ids[i], r->configs, by_run[ids[i]],
+                                          options, r->prices, r->evals);
+  }
+  json scenarios = json::array();
+  for (const auto& sa : analyses[0].scenarios) {
+    for (const auto& sb : analyses[1].scenarios) {
+      if (sa.Label() != sb.Label()) continue;
+      json c = frontier::ComparisonJson(
+          frontier::CompareFrontiers(sa.curve, sb.curve, options.iso_levels),
+          fmt::format("run {}", ids[0]), fmt::format("run {}", ids[1]));
+      c["scenario"] = sa.Label();
+      scenarios.push_back(std::move(c));
+    }
+  }
+  // Point by point: configs and loads measured in both runs.
+  std::map<SeriesKey,
+           std::pair<const store::PointRecord*, const store::PointRecord*>>
+      pairs;
+  for (int i = 0; i < 2; ++i) {
+    PointFilter f = filter;
+    f.runs = {ids[i]};
+    ForEachPoint(s, f,
+                 [&](const RunData&, const store::ConfigRecord*,
+                     const store::PointRecord& p) {
+                   auto& slot = pairs[{p.key.config_key, p.key.isl, p.key.osl,
+                                       p.key.concurrency}];
+                   (i == 0 ? slot.first : slot.second) = &p;
+                 });
+  }
+  json rows = json::array();
+  for (const auto& [key, pr] : pairs) {
+    if (!pr.first || !pr.second) continue;
+    const double ya = pr.first->metrics.tput_per_gpu_total;
+    const double yb = pr.second->metrics.tput_per_gpu_total;
+    rows.push_back(
+        {{"config_key", std::get<0>(key)},
+         {"isl", std::get<1>(key)},
+         {"osl", std::get<2>(key)},
+         {"concurrency", std::get<3>(key)},
+         {"tput_per_gpu_total_a", ya},
+         {"tput_per_gpu_total_b", yb},
+         {"interactivity_a", pr.first->metrics.interactivity_tok_s_user},
+         {"interactivity_b", pr.second->metrics.interactivity_tok_s_user},
+         {"ratio", yb > 0 ? json(ya / yb) : json(nullptr)}});
+  }
+  return json{
+      {"a", ids[0]}, {"b", ids[1]}, {"scenarios", scenarios}, {"points", rows}};
+}
+
+Result<json> PredictionsResponse(const StoreSnapshot& s,
+                                 const QueryParams& params) {
+  INFX_ASSIGN_OR_RETURN(auto filter, ParseFilter(params, "/api/predictions"));
+  // (run, config, isl, osl, concurrency) -> measured mean.
+  std::map<std::pair<int64_t, SeriesKey>, std::pair<store::PointMetrics, int>>
+      measured;
+  ForEachPoint(
+      s, filter,
+      [&](const RunData& r, const store::ConfigRecord*,
+          const store::PointRecord& p) {
+        if (p.metrics.completed == 0) return;
+        auto& [m, n] = measured[{
+            r.run.run_id,
+            {p.key.config_key, p.key.isl, p.key.osl, p.key.concurrency}}];
+        m.tput_per_gpu_total += p.metrics.tput_per_gpu_total;
+        m.interactivity_tok_s_user += p.metrics.interactivity_tok_s_user;
+        ++n;
+      });
+  auto error_pct = [](double predicted, double actual) -> json {
+    if (!(actual > 0) || !std::isfinite(predicted)) return nullptr;
+    return (predicted - actual) / actual * 100.0;
+  };
+  json rows = json::array();
+  for (const auto& [key, value] : measured) {
+    const RunData* r = s.Run(key.first);
+    const auto* c = r->Config(std::get<0>(key.second));
+    if (!c) continue;
+    auto it = c->details.find("predicted_points");
+    if (it == c->details.end() || !it->is_array()) continue;
+    for (const auto& pp : *it) {
+      if (!pp.is_object() ||
+          pp.value("concurrency", -1) != std::get<3>(key.second) ||
+          pp.value("isl", std::get<1>(key.second)) != std::get<1>(key.second) ||
+          pp.value("osl", std::get<2>(key.second)) != std::get<2>(key.second)) {
+        continue;
+      }
+      const double mt = value.first.tput_per_gpu_total / value.second;
+      const double mi = value.first.interactivity_tok_s_user / value.second;
+      const double pt = pp.value("tput_per_gpu_total", NAN);
+      const double pi = pp.value("interactivity_tok_s_user", NAN);
+      rows.push_back({{"run_id", key.first},
+                      {"config_key", c->config_key},
+                      {"isl", std::get<1>(key.second)},
+                      {"osl", std::get<2>(key.second)},
+                      {"concurrency", std::get<3>(key.second)},
+                      {"predicted", pp},
+                      {"measured_tput_per_gpu_total", mt},
+                      {"measured_interactivity_tok_s_user", mi},
+                      {"tput_error_pct", error_pct(pt, mt)},
+                      {"interactivity_error_pct", error_pct(pi, mi)}});
+      break;
+    }
+  }
+  return json{{"predictions", rows}};
+}
+
+}  // namespace infx::web

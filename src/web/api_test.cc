@@ -1,0 +1,183 @@
+#include "web/api.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "web/synthetic_store.h"
+
+namespace infx::web {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = store::OpenResultsStore(":memory:");
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    SyntheticOptions o;
+    o.runs = 2;
+    o.configs = 4;
+    o.workloads = 2;
+    o.concurrencies = 5;
+    ASSERT_TRUE(FillSyntheticStore(**store, o).ok());
+    auto snap = LoadSnapshot(**store);
+    ASSERT_TRUE(snap.ok()) << snap.status().message();
+    snap_ = *snap;
+  }
+  json Get(const std::string& target, unsigned want = 200) {
+    ApiResponse r = HandleApi(*snap_, target);
+    EXPECT_EQ(r.status, want) << target << ": " << r.body;
+    return r.content_type == "application/json" ? json::parse(r.body)
+                                                : json(r.body);
+  }
+  std::shared_ptr<const StoreSnapshot> snap_;
+};
+
+TEST_F(ApiTest, RunsListsEveryRunNewestFirst) {
+  json j = Get("/api/runs");
+  ASSERT_EQ(j["runs"].size(), 2u);
+  EXPECT_GT(j["runs"][0]["run_id"], j["runs"][1]["run_id"]);
+  EXPECT_EQ(j["runs"][0]["num_points"], 4 * 2 * 5);
+  EXPECT_EQ(j["runs"][0]["num_configs"], 4);
+}
+
+TEST_F(ApiTest, PointsFilterByEveryField) {
+  EXPECT_EQ(Get("/api/points")["points"].size(), 2u * 40);
+  EXPECT_EQ(Get("/api/points?run=1")["points"].size(), 40u);
+  // Configs 0 and 2 are llama-3.1-8b, 1 and 3 the 70b.
+  EXPECT_EQ(Get("/api/points?model=llama-3.1-8b")["points"].size(), 40u);
+  EXPECT_EQ(Get("/api/points?isl=1024&osl=8192")["points"].size(), 40u);
+  EXPECT_EQ(Get("/api/points?hardware=h200&run=2")["points"].size(), 20u);
+  EXPECT_EQ(Get("/api/points?engine=sglang")["points"].size(), 0u);
+  EXPECT_EQ(Get("/api/points?precision=bf16,fp8")["points"].size(), 80u);
+  const json one = Get("/api/points?run=1")["points"][0];
+  EXPECT_EQ(Get("/api/points?config=" +
+                one["config_key"].get<std::string>().replace(
+                    one["config_key"].get<std::string>().find('/'), 1,
+                    "%2F"))["points"]
+                .size(),
+            20u);
+  EXPECT_TRUE(one.contains("tput_per_gpu_total"));
+  EXPECT_TRUE(one.contains("accuracy_status"));
+}
+
+TEST_F(ApiTest, UnknownParametersAre400NamingThem) {
+  json j = Get("/api/points?modle=x&gpu=h200", 400);
+  EXPECT_THAT(j["error"].get<std::string>(), HasSubstr("'modle'"));
+  EXPECT_THAT(j["error"].get<std::string>(), HasSubstr("'gpu'"));
+  EXPECT_THAT(Get("/api/frontier?x=speed", 400)["error"].get<std::string>(),
+              HasSubstr("speed"));
+  EXPECT_THAT(Get("/api/points?isl=big", 400)["error"].get<std::string>(),
+              HasSubstr("'big'"));
+  EXPECT_THAT(Get("/api/points?model=%zz", 400)["error"].get<std::string>(),
+              HasSubstr("%zz"));
+  EXPECT_THAT(Get("/api/frontier?iso=-5", 400)["error"].get<std::string>(),
+              HasSubstr("-5"));
+  EXPECT_THAT(Get("/api/history?metric=nope", 400)["error"].get<std::string>(),
+              HasSubstr("nope"));
+  Get("/api/compare?a=1&b=99", 400);
+  Get("/api/run?run=99", 404);
+  Get("/api/nothing", 404);
+}
+
+TEST_F(ApiTest, FrontierIsTheFrontierModulesPerRunAndScenario) {
+  json j = Get("/api/frontier?run=1&iso=20,50");
+  ASSERT_EQ(j["runs"].size(), 1u);
+  const json& run = j["runs"][0];
+  // Two models at two ISL/OSL pairs.
+  ASSERT_EQ(run["scenarios"].size(), 4u);
+  const json& s = run["scenarios"][0];
+  EXPECT_EQ(s["curves"].size(), 2u);
+  EXPECT_EQ(s["curves"][0]["measured"].size(), 5u);
+  EXPECT_EQ(s["iso"].size(), 2u);
+  EXPECT_FALSE(s["frontier"].empty());
+  EXPECT_EQ(s["curves"][0]["engine"], "vllm");
+  // Frontier points are sorted by x and not dominated.
+  double prev = -1;
+  for (const auto& p : s["frontier"]) {
+    EXPECT_GT(p["x"].get<double>(), prev);
+    prev = p["x"].get<double>();
+  }
+  json e = Get("/api/frontier?x=e2el&y=output&model=llama-3.1-70b");
+  EXPECT_EQ(e["x"], "e2el");
+  EXPECT_EQ(e["runs"][0]["scenarios"][0]["curves"].size(), 2u);
+  EXPECT_TRUE(e["iso_levels"].empty());
+}
+
+TEST_F(ApiTest, HistoryComparePredictionsEvals) {
+  json h = Get(
+      "/api/history?config=" +
+      Get("/api/points?run=1")["points"][0]["config_key"].get<std::string>());
+  ASSERT_FALSE(h["series"].empty());
+  EXPECT_EQ(h["series"][0]["values"].size(), 2u);  // one value per run
+  json c = Get("/api/compare?a=2&b=1");
+  EXPECT_EQ(c["scenarios"].size(), 4u);
+  EXPECT_EQ(c["points"].size(), 40u);
+  json p = Get("/api/predictions?run=1&isl=1024&osl=1024");
+  EXPECT_EQ(p["predictions"].size(), 20u);
+  EXPECT_TRUE(p["predictions"][0]["tput_error_pct"].is_number());
+  json ev = Get("/api/evals?run=1");
+  ASSERT_EQ(ev["evals"].size(), 4u);
+  int failed = 0;
+  for (const auto& e : ev["evals"]) failed += e["pass"] ? 0 : 1;
+  EXPECT_EQ(failed, 1);
+  json run = Get("/api/run?run=1");
+  EXPECT_EQ(run["configs"].size(), 4u);
+  EXPECT_EQ(run["matrix_text"], "name: synthetic\n");
+}
+
+TEST_F(ApiTest, CsvExportMatchesJsonExport) {
+  ApiResponse csv = HandleApi(*snap_, "/api/export.csv?run=2&isl=8192");
+  ASSERT_EQ(csv.status, 200u);
+  EXPECT_THAT(csv.content_type, HasSubstr("text/csv"));
+  json points = Get("/api/export.json?run=2&isl=8192")["points"];
+  size_t lines = 0;
+  for (char ch : csv.body) lines += ch == '\n';
+  EXPECT_EQ(lines, points.size() + 1);
+  EXPECT_EQ(csv.body.substr(0, csv.body.find('\n')),
+            "run_id,point_id,config_key,model,hardware,engine,precision,"
+            "parallelism,num_gpus,isl,osl,range_ratio,concurrency,"
+            "request_rate,repetition,tput_per_gpu_total,tput_per_gpu_output,"
+            "tput_per_gpu_input,interactivity_tok_s_user,median_ttft_ms,"
+            "p99_ttft_ms,median_tpot_ms,median_itl_ms,median_e2el_ms,"
+            "p99_e2el_ms,request_throughput_rps,completed,failed,duration_s,"
+            "accuracy_status,recorded_at");
+}
+
+TEST(ApiHostileTest, HostileNamesSurviveJsonAndCsvQuoting) {
+  auto store = store::OpenResultsStore(":memory:");
+  ASSERT_TRUE(store.ok());
+  SyntheticOptions o;
+  o.configs = 2;
+  o.concurrencies = 2;
+  o.hostile_names = true;
+  ASSERT_TRUE(FillSyntheticStore(**store, o).ok());
+  auto snap = LoadSnapshot(**store);
+  ASSERT_TRUE(snap.ok());
+  ApiResponse r = HandleApi(**snap, "/api/configs");
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["configs"][0]["config_key"], HostileConfigKey(0));
+  ApiResponse csv = HandleApi(**snap, "/api/export.csv");
+  // The key holds quotes: the CSV field is quoted with quotes doubled.
+  EXPECT_THAT(csv.body, HasSubstr("\"<script>alert(\"\"x0\"\")</script>"));
+}
+
+TEST(QueryTest, ParsesAndDecodes) {
+  auto q = ParseQuery("/api/points?model=a%2Fb+c&isl=1&isl=2&flag");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ((*q)["model"], std::vector<std::string>{"a/b c"});
+  EXPECT_EQ((*q)["isl"], (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ((*q)["flag"], std::vector<std::string>{""});
+  EXPECT_FALSE(ParseQuery("/x?a=%4").ok());
+  auto f = ParseFilter(*ParseQuery("/x?isl=1,2&run=3"), "/x");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->isl, (std::set<int>{1, 2}));
+  EXPECT_FALSE(ParseFilter(*ParseQuery("/x?run=-1"), "/x").ok());
+  EXPECT_FALSE(ParseFilter(*ParseQuery("/x?x=1"), "/x").ok());
+  EXPECT_TRUE(ParseFilter(*ParseQuery("/x?x=1"), "/x", {"x"}).ok());
+}
+
+}  // namespace
+}  // namespace infx::web

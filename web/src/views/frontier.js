@@ -1,0 +1,164 @@
+// Frontier explorer: every config's measured points (repetitions averaged)
+// as a line per config, the Pareto frontier per run and scenario on top,
+// planner predictions as hollow markers with their error, log/linear axes,
+// zoom and tooltips. A summary of what was drawn (points per config) is
+// written to #chart-summary for tests, since the canvas is opaque.
+import * as echarts from 'echarts/core';
+import { LineChart, ScatterChart } from 'echarts/charts';
+import {
+  DataZoomComponent, GridComponent, LegendComponent, TitleComponent, ToolboxComponent, TooltipComponent,
+} from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { api, exportUrl } from '../api.js';
+import { filterQuery, setState } from '../state.js';
+import { checkbox, el, escapeHtml, fmtNum, select } from '../util.js';
+import { economicsBook, tokSPerMw, usdPerMtok } from '../economics.js';
+import { filterBar } from './filters.js';
+
+echarts.use([LineChart, ScatterChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent,
+  ToolboxComponent, TitleComponent, CanvasRenderer]);
+
+export const X_METRICS = [['interactivity', 'Interactivity (tok/s/user)'], ['e2el', 'Median E2E latency (ms)'],
+  ['ttft', 'Median TTFT (ms)']];
+export const Y_METRICS = [['total', 'Total tok/s/GPU'], ['output', 'Output tok/s/GPU'], ['input', 'Input tok/s/GPU'],
+  ['tok_s_per_mw', 'Total tok/s per MW'], ['usd_per_mtok', '$ per million total tokens']];
+
+let chart = null;
+
+// y value of a throughput under the chosen y metric, for a config's hardware.
+export function yTransform(yMetric, book, hardware) {
+  const e = book[(hardware || '').toLowerCase()] || {};
+  if (yMetric === 'tok_s_per_mw') return (t) => tokSPerMw(t, e.watts);
+  if (yMetric === 'usd_per_mtok') return (t) => usdPerMtok(t, e.usd);
+  return (t) => t;
+}
+
+export function baseY(yMetric) {
+  return ['total', 'output', 'input'].includes(yMetric) ? yMetric : 'total';
+}
+
+function tooltip(p) {
+  const d = p.data && p.data.meta;
+  if (!d) return '';
+  const rows = [
+    ['config', d.config_key], ['run', `#${d.run_id}`], ['parallelism', d.parallelism],
+    ['concurrency', d.concurrency], ['x', fmtNum(p.data.value[0], 2)], ['y', fmtNum(p.data.value[1], 2)],
+  ];
+  if (d.kind === 'measured') rows.push(['accuracy', d.accuracy]);
+  if (d.kind === 'predicted') rows.push(['prediction error', d.error]);
+  if (d.kind === 'frontier') rows.unshift(['', 'Pareto frontier']);
+  return rows.map(([k, v]) => `<b>${escapeHtml(k)}</b> ${escapeHtml(v)}`).join('<br>');
+}
+
+function accuracyText(p) {
+  const s = p.accuracy_status;
+  if (s === 'pass') return 'PASS';
+  if (s === 'fail') return 'FAIL';
+  if (s === 'config_fail') return 'FAIL (config)';
+  return '-';
+}
+
+// Series and the test summary from an /api/frontier response.
+export function buildSeries(data, state, book) {
+  const series = [];
+  const summary = { series: [], frontier_points: 0, total_points: 0 };
+  const showPred = state.pred !== '0';
+  for (const run of data.runs) {
+    for (const sc of run.scenarios) {
+      const group = `run ${run.run_id} · ${sc.model} ${sc.isl}/${sc.osl}`;
+      for (const c of sc.curves) {
+        const ty = yTransform(state.y, book, c.hardware);
+        const name = `#${run.run_id} ${c.config_key} ${sc.isl}/${sc.osl}`;
+        const meta = (p, kind, extra = {}) => ({
+          kind, config_key: c.config_key, run_id: run.run_id, parallelism: c.parallelism,
+          concurrency: p.concurrency, ...extra,
+        });
+        const measured = c.measured.map((p) => ({
+          value: [p.x, ty(p.y)], meta: meta(p, 'measured', { accuracy: accuracyText(p) }),
+        }));
+        series.push({ type: 'line', name, data: measured, symbolSize: 6, showSymbol: true,
+          lineStyle: { width: 1 }, emphasis: { focus: 'series' }, large: measured.length > 2000 });
+        summary.series.push({ run_id: run.run_id, config_key: c.config_key, isl: sc.isl, osl: sc.osl,
+          points: measured.length, predicted: c.predicted.length });
+        summary.total_points += measured.length;
+        if (showPred && c.predicted.length) {
+          const byConc = new Map(c.measured.map((p) => [p.concurrency, p]));
+          series.push({ type: 'scatter', name: `${name} (predicted)`, symbol: 'emptyCircle', symbolSize: 7,
+            data: c.predicted.map((p) => {
+              const m = byConc.get(p.concurrency);
+              const err = m && m.y > 0 ? `${fmtNum((p.y - m.y) / m.y * 100, 1)}% tok/s/GPU` : 'no measured point';
+              return { value: [p.x, ty(p.y)], meta: meta(p, 'predicted', { error: err }) };
+            }) });
+        }
+      }
+      const hwOf = new Map(sc.curves.map((c) => [c.config_key, c.hardware]));
+      const front = sc.frontier.map((p) => ({
+        value: [p.x, yTransform(state.y, book, hwOf.get(p.config_key))(p.y)],
+        meta: { kind: 'frontier', config_key: p.config_key, run_id: run.run_id, concurrency: p.concurrency,
+          parallelism: (sc.curves.find((c) => c.config_key === p.config_key) || {}).parallelism },
+      }));
+      summary.frontier_points += front.length;
+      series.push({ type: 'line', name: `Pareto · ${group}`, data: front, symbol: 'diamond', symbolSize: 9,
+        lineStyle: { width: 3, type: 'solid' }, z: 5 });
+    }
+  }
+  return { series, summary };
+}
+
+function writeSummary(summary) {
+  const node = document.getElementById('chart-summary');
+  node.dataset.summary = JSON.stringify(summary);
+}
+
+export async function renderFrontier(main, state) {
+  const t0 = performance.now();
+  const gen = document.body.dataset.gen;
+  const [runs, configs] = await Promise.all([api('/api/runs'), api('/api/configs')]);
+  const x = state.x || 'interactivity';
+  const y = state.y || 'total';
+  const controls = el('div', { class: 'controls' },
+    select('x', X_METRICS, x, (v) => setState({ x: v }), 'x axis'),
+    select('y', Y_METRICS, y, (v) => setState({ y: v }), 'y axis'),
+    checkbox('logx', state.logx === '1', (v) => setState({ logx: v }), 'log x'),
+    checkbox('logy', state.logy === '1', (v) => setState({ logy: v }), 'log y'),
+    checkbox('pred', state.pred !== '0', (v) => setState({ pred: v ? '' : '0' }), 'predictions'),
+    el('a', { id: 'export-csv', href: exportUrl('csv', filterQuery(state)), download: 'infx-points.csv' }, 'export CSV'),
+    el('a', { id: 'export-json', href: exportUrl('json', filterQuery(state)), download: 'infx-points.json' },
+      'export JSON'));
+  const chartNode = el('div', { id: 'chart' });
+  main.replaceChildren(filterBar(state, runs.runs, configs.configs), controls, chartNode);
+  const data = await api(`/api/frontier?${filterQuery(state, { x, y: baseY(y) })}`);
+  const book = economicsBook(configs.configs, state);
+  const { series, summary } = buildSeries(data, { ...state, y }, book);
+  if (chart) chart.dispose();
+  chart = echarts.init(chartNode, null, { renderer: 'canvas' });
+  const yLabel = Y_METRICS.find(([k]) => k === y)[1];
+  const axis = (name, log) => ({ type: log ? 'log' : 'value', name, nameLocation: 'middle', nameGap: 32,
+    scale: true });
+  chart.setOption({
+    animation: false,
+    grid: { left: 80, right: 30, top: 60, bottom: 80 },
+    tooltip: { trigger: 'item', formatter: tooltip, confine: true },
+    legend: { type: 'scroll', top: 5 },
+    toolbox: { feature: { dataZoom: {}, restore: {} }, top: 25 },
+    dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0 }],
+    xAxis: axis(data.x_label, state.logx === '1'),
+    yAxis: { ...axis(yLabel, state.logy === '1'), nameGap: 60 },
+    series,
+  });
+  // A probe for tests: where the first measured point is on the page.
+  const first = series.findIndex((s) => s.data.length && s.data[0].meta.kind === 'measured');
+  if (first >= 0) {
+    const [px, py] = chart.convertToPixel({ seriesIndex: first }, series[first].data[0].value);
+    summary.probe = { x: px, y: py, config_key: series[first].data[0].meta.config_key };
+  }
+  // Ready once the browser has painted the chart.
+  await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  summary.render_ms = performance.now() - t0;
+  summary.view = 'frontier';
+  // A newer render (the state changed meanwhile) owns the summary.
+  if (document.body.dataset.gen === gen) writeSummary(summary);
+  if (summary.series.length === 0) {
+    chartNode.replaceChildren(el('p', { class: 'note' }, 'No points match these filters.'));
+  }
+}
