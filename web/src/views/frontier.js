@@ -37,17 +37,25 @@ export function baseY(yMetric) {
   return ['total', 'output', 'input'].includes(yMetric) ? yMetric : 'total';
 }
 
+// Per series, per data index: what the tooltip says (kept beside the
+// chart's data so large series can stay plain arrays).
+let metas = [];
+
 function tooltip(p) {
-  const d = p.data && p.data.meta;
+  const d = (metas[p.seriesIndex] || [])[p.dataIndex];
   if (!d) return '';
+  const v = Array.isArray(p.value) ? p.value : p.data;
   const rows = [
     ['config', d.config_key], ['run', `#${d.run_id}`], ['parallelism', d.parallelism],
-    ['concurrency', d.concurrency], ['x', fmtNum(p.data.value[0], 2)], ['y', fmtNum(p.data.value[1], 2)],
+    ['concurrency', d.concurrency], ['x', fmtNum(v[0], 2)], ['y', fmtNum(v[1], 2)],
   ];
   if (d.kind === 'measured') rows.push(['accuracy', d.accuracy]);
-  if (d.kind === 'predicted') rows.push(['prediction error', d.error]);
+  if (d.kind === 'predicted') {
+    rows.push(['prediction error', d.measured > 0
+      ? `${fmtNum((d.predicted - d.measured) / d.measured * 100, 1)}% tok/s/GPU` : 'no measured point']);
+  }
   if (d.kind === 'frontier') rows.unshift(['', 'Pareto frontier']);
-  return rows.map(([k, v]) => `<b>${escapeHtml(k)}</b> ${escapeHtml(v)}`).join('<br>');
+  return rows.map(([k, val]) => `<b>${escapeHtml(k)}</b> ${escapeHtml(val)}`).join('<br>');
 }
 
 function accuracyText(p) {
@@ -58,51 +66,61 @@ function accuracyText(p) {
   return '-';
 }
 
-// Series and the test summary from an /api/frontier response.
+// Series (with their tooltip metadata) and the test summary from an
+// /api/frontier response. Each config is a thin line through its points
+// plus a scatter of the points (drawn in ECharts' large mode when big, so
+// 10,000 points stay interactive); the Pareto frontier per run and
+// scenario goes on top.
 export function buildSeries(data, state, book) {
   const series = [];
+  const meta = [];
   const summary = { series: [], frontier_points: 0, total_points: 0 };
   const showPred = state.pred !== '0';
+  const add = (s, m) => { series.push(s); meta.push(m); };
+  const colors = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4',
+    '#ea7ccc', '#2f4554', '#61a0a8', '#d48265', '#749f83', '#ca8622', '#bda29a', '#6e7074'];
+  let ci = 0;
   for (const run of data.runs) {
     for (const sc of run.scenarios) {
       const group = `run ${run.run_id} · ${sc.model} ${sc.isl}/${sc.osl}`;
       for (const c of sc.curves) {
         const ty = yTransform(state.y, book, c.hardware);
         const name = `#${run.run_id} ${c.config_key} ${sc.isl}/${sc.osl}`;
-        const meta = (p, kind, extra = {}) => ({
+        const color = colors[ci++ % colors.length];
+        const base = (p, kind, extra = {}) => ({
           kind, config_key: c.config_key, run_id: run.run_id, parallelism: c.parallelism,
           concurrency: p.concurrency, ...extra,
         });
-        const measured = c.measured.map((p) => ({
-          value: [p.x, ty(p.y)], meta: meta(p, 'measured', { accuracy: accuracyText(p) }),
-        }));
-        series.push({ type: 'line', name, data: measured, symbolSize: 6, showSymbol: true,
-          lineStyle: { width: 1 }, emphasis: { focus: 'series' }, large: measured.length > 2000 });
+        const pts = c.measured.map((p) => [p.x, ty(p.y)]);
+        const large = pts.length > 200;
+        add({ type: 'line', name, data: pts, showSymbol: false, silent: true, color,
+          lineStyle: { width: 1 }, tooltip: { show: false } }, []);
+        add({ type: 'scatter', name, data: pts, symbolSize: large ? 4 : 7, color, large, largeThreshold: 200 },
+          c.measured.map((p) => base(p, 'measured', { accuracy: accuracyText(p) })));
         summary.series.push({ run_id: run.run_id, config_key: c.config_key, isl: sc.isl, osl: sc.osl,
-          points: measured.length, predicted: c.predicted.length });
-        summary.total_points += measured.length;
+          points: pts.length, predicted: c.predicted.length });
+        summary.total_points += pts.length;
         if (showPred && c.predicted.length) {
           const byConc = new Map(c.measured.map((p) => [p.concurrency, p]));
-          series.push({ type: 'scatter', name: `${name} (predicted)`, symbol: 'emptyCircle', symbolSize: 7,
-            data: c.predicted.map((p) => {
-              const m = byConc.get(p.concurrency);
-              const err = m && m.y > 0 ? `${fmtNum((p.y - m.y) / m.y * 100, 1)}% tok/s/GPU` : 'no measured point';
-              return { value: [p.x, ty(p.y)], meta: meta(p, 'predicted', { error: err }) };
-            }) });
+          add({ type: 'scatter', name: `${name} (predicted)`, symbol: 'emptyCircle', color,
+            symbolSize: 7, large: c.predicted.length > 200, largeThreshold: 200,
+            data: c.predicted.map((p) => [p.x, ty(p.y)]) },
+          c.predicted.map((p) => {
+            const m = byConc.get(p.concurrency);
+            return base(p, 'predicted', { predicted: p.y, measured: m ? m.y : null });
+          }));
         }
       }
-      const hwOf = new Map(sc.curves.map((c) => [c.config_key, c.hardware]));
-      const front = sc.frontier.map((p) => ({
-        value: [p.x, yTransform(state.y, book, hwOf.get(p.config_key))(p.y)],
-        meta: { kind: 'frontier', config_key: p.config_key, run_id: run.run_id, concurrency: p.concurrency,
-          parallelism: (sc.curves.find((c) => c.config_key === p.config_key) || {}).parallelism },
-      }));
+      const byKey = new Map(sc.curves.map((c) => [c.config_key, c]));
+      const front = sc.frontier.map((p) => [p.x, yTransform(state.y, book, (byKey.get(p.config_key) || {}).hardware)(p.y)]);
       summary.frontier_points += front.length;
-      series.push({ type: 'line', name: `Pareto · ${group}`, data: front, symbol: 'diamond', symbolSize: 9,
-        lineStyle: { width: 3, type: 'solid' }, z: 5 });
+      add({ type: 'line', name: `Pareto · ${group}`, data: front, symbol: 'diamond', symbolSize: 9,
+        lineStyle: { width: 3 }, color: '#1d2330', z: 5 },
+      sc.frontier.map((p) => ({ kind: 'frontier', config_key: p.config_key, run_id: run.run_id,
+        concurrency: p.concurrency, parallelism: (byKey.get(p.config_key) || {}).parallelism })));
     }
   }
-  return { series, summary };
+  return { series, meta, summary };
 }
 
 function writeSummary(summary) {
@@ -128,8 +146,11 @@ export async function renderFrontier(main, state) {
   const chartNode = el('div', { id: 'chart' });
   main.replaceChildren(filterBar(state, runs.runs, configs.configs), controls, chartNode);
   const data = await api(`/api/frontier?${filterQuery(state, { x, y: baseY(y) })}`);
+  const tFetched = performance.now();
   const book = economicsBook(configs.configs, state);
-  const { series, summary } = buildSeries(data, { ...state, y }, book);
+  const { series, meta, summary } = buildSeries(data, { ...state, y }, book);
+  metas = meta;
+  const tBuilt = performance.now();
   if (chart) chart.dispose();
   chart = echarts.init(chartNode, null, { renderer: 'canvas' });
   const yLabel = Y_METRICS.find(([k]) => k === y)[1];
@@ -141,20 +162,24 @@ export async function renderFrontier(main, state) {
     tooltip: { trigger: 'item', formatter: tooltip, confine: true },
     legend: { type: 'scroll', top: 5 },
     toolbox: { feature: { dataZoom: {}, restore: {} }, top: 25 },
-    dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0 }],
+    dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, showDataShadow: false }],
     xAxis: axis(data.x_label, state.logx === '1'),
     yAxis: { ...axis(yLabel, state.logy === '1'), nameGap: 60 },
     series,
   });
+  const tSet = performance.now();
   // A probe for tests: where the first measured point is on the page.
-  const first = series.findIndex((s) => s.data.length && s.data[0].meta.kind === 'measured');
+  const first = meta.findIndex((m) => m.length && m[0].kind === 'measured');
   if (first >= 0) {
-    const [px, py] = chart.convertToPixel({ seriesIndex: first }, series[first].data[0].value);
-    summary.probe = { x: px, y: py, config_key: series[first].data[0].meta.config_key };
+    const [px, py] = chart.convertToPixel({ seriesIndex: first }, series[first].data[0]);
+    summary.probe = { x: px, y: py, config_key: meta[first][0].config_key };
   }
   // Ready once the browser has painted the chart.
   await new Promise((resolve) => requestAnimationFrame(() => resolve()));
   summary.render_ms = performance.now() - t0;
+  summary.fetch_ms = tFetched - t0;
+  summary.build_ms = tBuilt - tFetched;
+  summary.set_option_ms = tSet - tBuilt;
   summary.view = 'frontier';
   // A newer render (the state changed meanwhile) owns the summary.
   if (document.body.dataset.gen === gen) writeSummary(summary);
