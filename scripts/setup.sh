@@ -13,6 +13,7 @@ PACKAGES=(
   libpq-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs chromium
+  munge slurmctld slurmd slurm-client
 )
 
 SUDO=""

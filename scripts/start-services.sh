@@ -10,6 +10,8 @@
 # user it runs as that user. Idempotent: a running cluster is reused, the
 # test role and database are created only when missing.
 #
+# Slurm: a single-node cluster, scripts/start-slurm.sh.
+#
 # Exports INFX_TEST_PG_URL=postgresql://infx_test@127.0.0.1:PORT/infx_test.
 # On failure it prints why and leaves INFX_TEST_PG_URL unset (PostgreSQL
 # tests then skip, or fail when CI=true) without aborting the caller.
@@ -69,5 +71,8 @@ if ! infx_start_postgres; then
        "(or fail when CI=true)" >&2
 fi
 unset -f infx_start_postgres
+# Slurm (cluster-executor tests): exports INFX_TEST_SLURM=1 when up.
+# shellcheck disable=SC1091
+source "$(dirname "${BASH_SOURCE[0]}")/start-slurm.sh"
 # When sourced, never leave a failing status behind for `set -e` callers.
 true

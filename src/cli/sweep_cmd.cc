@@ -12,9 +12,11 @@
 
 #include "cli/command.h"
 #include "cli/store_flags.h"
+#include "cli/sweep_executor_flags.h"
 #include "cli/version.h"
 #include "common/files.h"
 #include "common/table.h"
+#include "executor/cluster_sweep.h"
 #include "frontier/analysis.h"
 #include "frontier/format.h"
 #include "frontier/prices.h"
@@ -43,6 +45,7 @@ struct SweepFlags {
   bool list = false;
   bool json = false;
   bool quiet = false;
+  ExecutorFlags executor;  // --executor slurm|kubernetes (docs/cluster.md)
 };
 
 struct LoadedMatrix {
@@ -165,6 +168,72 @@ Status Conclude(const SweepFlags& f, store::ResultsStore& store, int64_t run_id,
   return Status::Ok();
 }
 
+// --executor slurm|kubernetes: the configs run as cluster jobs.
+Status RunClusterCommand(const SweepFlags& f, LoadedMatrix input,
+                         executor::ExecutorSettings settings,
+                         std::atomic<bool>* cancel) {
+  if (!f.inferencex_path.empty() || f.plan) {
+    return Status::InvalidArgument(
+        "--executor " + executor::ExecutorName(settings.kind) +
+        " runs matrix files (not --from-inferencex or --plan)");
+  }
+  const int full_grid =
+      static_cast<int>(sweep::ExpandPoints(input.matrix).size());
+  executor::ClusterSweepOptions o;
+  o.settings = std::move(settings);
+  o.store_location = f.store.Location();
+  o.url = f.url;
+  o.dry_run = f.executor.dry_run;
+  o.apply = f.executor.apply;
+  o.sweep.matrix = std::move(input.matrix);
+  o.sweep.matrix_text = input.text;
+  o.sweep.resume = f.resume;
+  o.sweep.resume_run_id = f.store.run_id;
+  o.sweep.infx_version = VersionString();
+  o.sweep.git_sha = GitSha();
+  o.sweep.progress = f.quiet ? nullptr : &std::cerr;
+  o.sweep.cancel = cancel;
+  std::unique_ptr<store::ResultsStore> store;
+  if (!o.dry_run) {
+    INFX_ASSIGN_OR_RETURN(store, store::OpenResultsStore(f.store.Location()));
+  }
+  INFX_ASSIGN_OR_RETURN(auto r, executor::RunClusterSweep(o, store.get()));
+  if (o.dry_run ||
+      (o.settings.kind == executor::ExecutorKind::kKubernetes && !o.apply)) {
+    for (const auto& path : r.scripts) std::cout << path << "\n";
+    std::cerr << fmt::format(
+        "{} file(s) written to {}/scripts; nothing "
+        "submitted\n",
+        r.scripts.size(), r.run_dir);
+    return Status::Ok();
+  }
+  PrintSummary(r.summary, full_grid);
+  std::cerr << "run dir: " << r.run_dir << "\n";
+  if (!r.overhead_s.empty()) {
+    std::sort(r.overhead_s.begin(), r.overhead_s.end());
+    std::cerr << fmt::format(
+        "submit to first request per config: median {:.2f} s (min {:.2f}, "
+        "max {:.2f})\n",
+        r.overhead_s[r.overhead_s.size() / 2], r.overhead_s.front(),
+        r.overhead_s.back());
+  }
+  INFX_RETURN_IF_ERROR(
+      Conclude(f, *store, r.summary.run_id, r.summary, full_grid));
+  if (r.summary.interrupted) {
+    return Status(ErrorCode::kCancelled,
+                  fmt::format("sweep interrupted (jobs cancelled); resume "
+                              "with: infx sweep ... --resume --run {}",
+                              r.summary.run_id));
+  }
+  if (r.summary.points_failed > 0) {
+    return Status::Unavailable(fmt::format(
+        "{} points failed (listed above); --resume submits their configs "
+        "again",
+        r.summary.points_failed));
+  }
+  return Status::Ok();
+}
+
 Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   if (f.matrix_path.empty() == f.inferencex_path.empty()) {
     return Status::InvalidArgument(
@@ -176,6 +245,15 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   if (f.list) {
     PrintPoints(input.matrix, grid);
     return Status::Ok();
+  }
+  INFX_ASSIGN_OR_RETURN(
+      auto executor_settings,
+      ResolveExecutor(
+          f.executor, input.matrix,
+          f.matrix_path.empty() ? f.inferencex_path : f.matrix_path));
+  if (executor_settings.kind != executor::ExecutorKind::kLocal) {
+    return RunClusterCommand(f, std::move(input), std::move(executor_settings),
+                             cancel);
   }
   // Create the directories of the database and report files.
   for (const std::string& path :
@@ -263,10 +341,13 @@ void SetupSweep(CLI::App& app) {
   cmd->add_flag("--json", flags->json,
                 "print the summary and frontier as JSON");
   cmd->add_flag("--quiet", flags->quiet, "no progress lines");
+  AddExecutorFlags(cmd, &flags->executor);
   cmd->footer(ExampleFooter(
       "infx sweep examples/quickstart.yaml --db out/quickstart.db --report "
       "out/quickstart.html\n  infx sweep --from-inferencex "
-      "nvidia-master.yaml --filter model-prefix=dsr1,runner=h200 --list"));
+      "nvidia-master.yaml --filter model-prefix=dsr1,runner=h200 --list\n  "
+      "infx sweep matrix.yaml --executor slurm --partition gpu --time "
+      "02:00:00 --max-parallel 4"));
   cmd->callback([flags] {
     static std::atomic<bool> cancel{false};
     sweep::InstallInterruptHandler(&cancel);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -70,6 +71,11 @@ Result<std::string> ExpandTemplate(
   return out;
 }
 
+static std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
 std::map<std::string, std::string> PlaceholderValues(
     const ServingConfig& config, const std::string& served_model,
     const std::string& host, uint16_t port, const std::string& log_dir) {
@@ -100,6 +106,11 @@ std::map<std::string, std::string> PlaceholderValues(
       {"host", host},
       {"port", std::to_string(port)},
       {"log_dir", log_dir},
+      // Node lists of a cluster job (executor/, docs/cluster.md); the host
+      // when the sweep runs outside one.
+      {"nodes", EnvOr("INFX_NODES", host)},
+      {"prefill_nodes", EnvOr("INFX_PREFILL_NODES", host)},
+      {"decode_nodes", EnvOr("INFX_DECODE_NODES", host)},
   };
 }
 

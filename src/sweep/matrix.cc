@@ -330,12 +330,14 @@ Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
       CheckKeys(root,
                 {"name", "seed", "target", "defaults", "configs", "workloads",
                  "concurrency", "repetitions", "prompts", "warmup_requests",
-                 "point_timeout_s", "endpoint", "eval"},
+                 "point_timeout_s", "endpoint", "eval", "executor"},
                 source));
   INFX_ASSIGN_OR_RETURN(m.name, yamlf::String(root, "name", "sweep", source));
   INFX_ASSIGN_OR_RETURN(int64_t seed, yamlf::Int(root, "seed", 0, source));
   m.seed = static_cast<uint64_t>(seed);
   INFX_ASSIGN_OR_RETURN(m.target, ParseTarget(root, source));
+  // Read by the executor module (docs/cluster.md), opaque here.
+  if (root["executor"]) m.executor = YAML::Clone(root["executor"]);
   INFX_ASSIGN_OR_RETURN(BlockDefaults defaults, ParseDefaults(root, source));
   const YAML::Node configs = root["configs"];
   if (!configs || !configs.IsSequence() || configs.size() == 0) {

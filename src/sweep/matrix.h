@@ -180,6 +180,9 @@ struct Matrix {
   // Fields read but not honoured, one line each ("spec-decoding: mtp in
   // dsr1-fp8-h200-sglang-mtp (not emulated)"). Never dropped silently.
   std::vector<std::string> unhonoured;
+  // The `executor:` block (local, slurm or kubernetes, and the site
+  // settings), parsed by executor/executor_settings.h; null when absent.
+  YAML::Node executor;
   // Points supplied directly (InferenceX import); when non-empty,
   // ExpandPoints returns them instead of the cartesian product.
   std::vector<Point> explicit_points;
