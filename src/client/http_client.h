@@ -5,6 +5,12 @@
 // timestamps (steady_clock) into the caller's preallocated RequestRecord;
 // every failure ends as an ErrorKind in the record, never an exception.
 //
+// A kept-alive connection is checked (non-blocking peek) before reuse; a
+// request whose kept-alive connection turns out closed is resent once on a
+// NEW connection; every request ends completed or with an ErrorKind.
+// Responses are read by ResponseReader (1xx skipped, 2xx without tokens
+// and oversized events fail).
+//
 // Thread-safety: an HttpClient and all its streams run on ONE thread (the
 // thread running its io_context). Cancel() may be called from that thread
 // only; to cancel from elsewhere, post it to the io_context.
@@ -33,8 +39,19 @@ struct ClientOptions {
   std::string authorization;  // full header value ("Bearer ..."), or ""
   double connect_timeout_s = 10;
   double request_timeout_s = 600;  // whole request, incl. a stalled stream
-  bool capture_text = false;       // keep generated text in records
-  bool verify_tls = true;          // check the server certificate and name
+  // Longest silence between body bytes once a stream has begun (0 = none).
+  // Real inter-token latencies are milliseconds and preemption pauses
+  // seconds; a stream silent for this long is stalled and fails as a
+  // timeout instead of holding its slot for the whole request timeout.
+  double idle_timeout_s = 60;
+  // Cap on one buffered SSE event or line; a longer one fails the request
+  // (kEventTooLarge) instead of growing memory without bound.
+  size_t max_event_bytes = 4u << 20;
+  // Time source for deadlines and send_ns; null = steady_clock. Tests pass
+  // a FakeClock. (Response bytes are dated by the kernel regardless.)
+  const Clock* clock = nullptr;
+  bool capture_text = false;  // keep generated text in records
+  bool verify_tls = true;     // check the server certificate and name
   // Per connection: bytes read per syscall and body bytes per parse.
   size_t read_buffer_bytes = 4096;
 };
@@ -71,6 +88,9 @@ class HttpClient {
   void Start(const PreparedRequest& request, metrics::RequestRecord* record,
              std::function<void()> done);
 
+  // Ends every request in flight now as kCancelled with `reason` (e.g.
+  // --duration ran out); the client stays usable for later requests.
+  void StopInFlight(const std::string& reason);
   // Closes every open connection; in-flight streams end as kCancelled.
   void Cancel();
   bool cancelled() const;

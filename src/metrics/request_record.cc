@@ -24,6 +24,10 @@ std::string_view ErrorKindName(ErrorKind kind) {
       return "io_error";
     case ErrorKind::kCancelled:
       return "cancelled";
+    case ErrorKind::kNoTokens:
+      return "no_tokens";
+    case ErrorKind::kEventTooLarge:
+      return "event_too_large";
   }
   return "unknown";
 }

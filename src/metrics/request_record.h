@@ -26,7 +26,10 @@ enum class ErrorKind {
   kMalformedEvent,  // an SSE event whose payload is not a valid chunk
   kServerError,     // the stream carried an {"error": ...} event
   kIo,              // any other socket error
-  kCancelled,       // cancelled by the user before finishing
+  kCancelled,       // ended by the user (Ctrl-C) or by --duration
+  kNoTokens,        // a 2xx response without a token chunk (204, empty,
+                    // HTML, non-streamed JSON, only [DONE]); message names it
+  kEventTooLarge,   // an SSE event/line grew past --max-event-bytes
 };
 
 // Stable snake_case name used in JSON ("connect_refused", "http_status"...).
@@ -64,6 +67,15 @@ struct RequestRecord {
   // client reading them (the client's read lag; chunk_ns are kernel times
   // where the transport gives them, so this lag does not enter them).
   int64_t max_read_lag_ns = 0;
+  // The connection the request went out on: opened for it (else a
+  // kept-alive one was reused), and how long opening it took (TCP connect
+  // plus TLS handshake; 0 when reused). A slow connect (e.g. a full listen
+  // backlog) shows here rather than only as a TTFT outlier.
+  bool new_connection = false;
+  int64_t connect_ns = 0;
+  // Resent on a new connection because the kept-alive one it was written
+  // to turned out closed by the server.
+  bool retried = false;
 
   // --- from the response ---
   int http_status = 0;
