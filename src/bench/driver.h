@@ -2,7 +2,11 @@
 // Asio event loop, in phases (warm-up, then measurement), each closed loop
 // (at most C in flight, the next sent as soon as one finishes) or open loop
 // (sent at precomputed due times, optionally capped at C in flight). Only
-// timestamps are taken while it runs.
+// timestamps are taken while it runs. The scheduling decisions are the
+// Dispatcher's (bench/dispatcher.h); time is read through
+// options.client.clock (steady_clock when null). When a phase's --duration
+// runs out, requests still in flight are ended and recorded as cancelled
+// ("in flight when --duration ... ended").
 //
 // Thread-safety: Drive runs on the calling thread; `cancel` may be set from
 // any thread and is polled every few milliseconds.
@@ -24,7 +28,8 @@ struct Phase {
   // Open loop: due offset (ns from the phase start) of each request in the
   // range; empty = closed loop.
   std::vector<int64_t> offsets_ns;
-  double duration_s = 0;  // > 0: send nothing after this long
+  double duration_s = 0;  // > 0: send nothing after this long, and end
+                          // what is still in flight then
 };
 
 struct DriveOptions {
