@@ -179,6 +179,9 @@ std::string RecordsToJsonl(const std::vector<RequestRecord>& records) {
     j["client_lag_ms"] =
         r.send_ns ? json((r.send_ns - r.scheduled_ns) / 1e6) : json(nullptr);
     j["max_read_lag_ms"] = r.max_read_lag_ns / 1e6;
+    j["new_connection"] = r.new_connection;
+    j["connect_ms"] = r.connect_ns / 1e6;
+    j["retried"] = r.retried;
     j["chunk_ns"] = r.chunk_ns;
     if (!r.chunk_tokens.empty()) j["chunk_tokens"] = r.chunk_tokens;
     if (!r.text.empty()) j["text"] = r.text;

@@ -22,11 +22,22 @@ Result<client::ClientOptions> MakeClientOptions(const ClientConfig& config) {
   if (!(config.request_timeout_s > 0) || !(config.connect_timeout_s > 0)) {
     return Status::InvalidArgument("timeouts must be > 0 seconds");
   }
+  if (!(config.idle_timeout_s >= 0)) {
+    return Status::InvalidArgument(
+        "--idle-timeout must be >= 0 seconds (0 = none), got " +
+        std::to_string(config.idle_timeout_s));
+  }
+  if (config.max_event_bytes < 1024) {
+    return Status::InvalidArgument("--max-event-bytes must be >= 1024, got " +
+                                   std::to_string(config.max_event_bytes));
+  }
   client::ClientOptions options;
   options.base = std::move(url);
   options.authorization = client::AuthorizationFromEnv(config.api_key_env);
   options.connect_timeout_s = config.connect_timeout_s;
   options.request_timeout_s = config.request_timeout_s;
+  options.idle_timeout_s = config.idle_timeout_s;
+  options.max_event_bytes = config.max_event_bytes;
   options.capture_text = config.capture_text;
   options.verify_tls = config.verify_tls;
   return options;

@@ -51,7 +51,9 @@ struct ClientConfig {
   std::string endpoint_path;
   std::string api_key_env = "OPENAI_API_KEY";  // Authorization: Bearer $VAR
   double connect_timeout_s = 10;
-  double request_timeout_s = 600;          // per request, incl. stalled streams
+  double request_timeout_s = 600;  // per request, incl. stalled streams
+  double idle_timeout_s = 60;  // silence mid-stream that fails it (0 = none)
+  size_t max_event_bytes = 4u << 20;       // cap on one buffered SSE event
   bool verify_tls = true;                  // https: check the certificate
   bool capture_text = false;               // keep generated text in records
   std::string request_id_prefix = "infx";  // X-Request-Id = prefix-<index>

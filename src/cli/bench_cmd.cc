@@ -222,7 +222,8 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
   cmd->add_option("--num-prompts", c.num_prompts, "Requests to measure")
       ->capture_default_str();
   cmd->add_option("--duration", c.duration_s,
-                  "Stop sending after S seconds (0 = off)")
+                  "Stop after S seconds: send nothing more and end requests "
+                  "in flight, recorded as cancelled (0 = off)")
       ->capture_default_str();
   cmd->add_option("--max-concurrency", c.max_concurrency,
                   "Requests in flight (0 = unlimited)")
@@ -255,6 +256,13 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
       ->capture_default_str();
   cmd->add_option("--request-timeout", c.client.request_timeout_s,
                   "Per-request timeout, seconds (stalled streams fail)")
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", c.client.idle_timeout_s,
+                  "Seconds without bytes mid-stream before the request fails "
+                  "as stalled (0 = none)")
+      ->capture_default_str();
+  cmd->add_option("--max-event-bytes", c.client.max_event_bytes,
+                  "Cap on one SSE event/line; a longer one fails the request")
       ->capture_default_str();
   cmd->add_flag("--insecure", f.insecure,
                 "https: do not verify the certificate");
