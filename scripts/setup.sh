@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl ccache
   clang-format
+  clang libclang-rt-14-dev
   libboost-dev libboost-system-dev
   libssl-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
