@@ -80,8 +80,9 @@ Result<std::vector<Track>> Submit(const FollowContext& fc,
     if (Kubernetes(fc)) {
       CommandResult r = RunCommand({"kubectl", "apply", "-f", u.path});
       if (r.exit_code != 0) {
-        return Status::Unavailable(
-            fmt::format("kubectl apply -f {}: {}", u.path, r.output));
+        return Status::Unavailable(fmt::format(
+            "kubectl apply -f {}: {}", u.path,
+            r.exit_code == 127 ? "kubectl not found on PATH" : r.output));
       }
       id = u.k8s_job_name;
     } else {
