@@ -77,6 +77,34 @@ Status MakeRunDir(const std::string& run_dir) {
   return Status::Ok();
 }
 
+// Renders and writes the scripts (or manifests) of `todo`; returns what
+// to submit.
+Result<std::vector<SubmitUnit>> WriteUnits(const ClusterSweepOptions& o,
+                                           const std::vector<int>& todo,
+                                           const JobContext& ctx,
+                                           ClusterSweepResult& out) {
+  const sweep::Matrix& m = o.sweep.matrix;
+  std::vector<SubmitUnit> units;
+  if (o.settings.kind == ExecutorKind::kKubernetes) {
+    for (auto& mf : RenderKubernetes(m, o.sweep.matrix_text, todo, ctx)) {
+      const std::string path = out.run_dir + "/scripts/" + mf.file_name;
+      INFX_RETURN_IF_ERROR(WriteText(path, mf.text, false));
+      out.scripts.push_back(path);
+      if (mf.config_index >= 0) {
+        units.push_back({path, {mf.config_index}, false, mf.job_name});
+      }
+    }
+    return units;
+  }
+  for (auto& js : RenderSlurmScripts(m, todo, ctx)) {
+    const std::string path = out.run_dir + "/scripts/" + js.file_name;
+    INFX_RETURN_IF_ERROR(WriteText(path, js.text, true));
+    out.scripts.push_back(path);
+    units.push_back({path, js.configs, js.array, ""});
+  }
+  return units;
+}
+
 }  // namespace
 
 Result<ClusterSweepResult> RunClusterSweep(const ClusterSweepOptions& o,
@@ -124,24 +152,8 @@ Result<ClusterSweepResult> RunClusterSweep(const ClusterSweepOptions& o,
   out.summary.points_planned = static_cast<int>(sweep::ExpandPoints(m).size());
   out.summary.points_resumed = stored_before;
 
-  std::vector<SubmitUnit> units;
-  if (s.kind == ExecutorKind::kKubernetes) {
-    for (auto& mf : RenderKubernetes(m, o.sweep.matrix_text, todo, ctx)) {
-      const std::string path = out.run_dir + "/scripts/" + mf.file_name;
-      INFX_RETURN_IF_ERROR(WriteText(path, mf.text, false));
-      out.scripts.push_back(path);
-      if (mf.config_index >= 0) {
-        units.push_back({path, {mf.config_index}, false, mf.job_name});
-      }
-    }
-  } else {
-    for (auto& js : RenderSlurmScripts(m, todo, ctx)) {
-      const std::string path = out.run_dir + "/scripts/" + js.file_name;
-      INFX_RETURN_IF_ERROR(WriteText(path, js.text, true));
-      out.scripts.push_back(path);
-      units.push_back({path, js.configs, js.array, ""});
-    }
-  }
+  INFX_ASSIGN_OR_RETURN(std::vector<SubmitUnit> units,
+                        WriteUnits(o, todo, ctx, out));
   if (o.dry_run || todo.empty() ||
       (s.kind == ExecutorKind::kKubernetes && !o.apply)) {
     if (!o.dry_run && store && todo.empty()) {
