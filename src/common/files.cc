@@ -33,21 +33,25 @@ Status WriteFileAtomic(const std::filesystem::path& path,
                        const std::string& contents) {
   std::filesystem::path tmp = path;
   tmp += ".tmp";
+  std::error_code ec;
+  // Whatever fails, no *.tmp file is left behind.
+  auto fail = [&](const std::string& message) {
+    std::filesystem::remove(tmp, ec);
+    return Status::IoError(message);
+  };
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) {
-      return Status::IoError(
-          fmt::format("{}: cannot open for writing", tmp.string()));
+      return fail(fmt::format("{}: cannot open for writing", tmp.string()));
     }
     out << contents;
     if (!out.flush()) {
-      return Status::IoError(fmt::format("{}: write failed", tmp.string()));
+      return fail(fmt::format("{}: write failed", tmp.string()));
     }
   }
-  std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
-    return Status::IoError(
+    return fail(
         fmt::format("{}: rename failed: {}", path.string(), ec.message()));
   }
   return Status::Ok();
