@@ -12,10 +12,10 @@ export function captureToken() {
   }
 }
 
-const cache = new Map();
-
+// No cache here: the browser's HTTP cache revalidates each response with
+// the server's ETag (the store's change token), so a redraw costs a 304 and
+// a store that changed is seen at once.
 export async function api(path) {
-  if (cache.has(path)) return cache.get(path);
   const headers = {};
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -25,7 +25,6 @@ export async function api(path) {
     const hint = res.status === 401 ? ' (open the page as …/#token=YOUR_TOKEN)' : '';
     throw new Error(`${path}: ${body.error || res.status}${hint}`);
   }
-  cache.set(path, body);
   return body;
 }
 
