@@ -35,6 +35,16 @@ Result<RunData> LoadRun(store::ResultsStore& store,
     d.config_index[d.configs[i].config_key] = i;
   }
   INFX_ASSIGN_OR_RETURN(d.points, store.ListPoints(run.run_id));
+  // The bench result JSON is large and the API shows only its errors (of
+  // points that had failures): keep a store of 100,000 points in memory.
+  for (auto& p : d.points) {
+    nlohmann::json kept = nlohmann::json::object();
+    if (p.metrics.failed > 0 || p.metrics.completed == 0) {
+      auto it = p.metrics_json.find("errors");
+      if (it != p.metrics_json.end()) kept["errors"] = std::move(*it);
+    }
+    p.metrics_json = std::move(kept);
+  }
   INFX_ASSIGN_OR_RETURN(d.evals, store.ListEvals(run.run_id));
   d.accuracy = frontier::SummarizeEvals(d.configs, d.points, d.evals);
   d.prices = frontier::PricesForConfigs(hardware::HardwareCatalog::Builtin(),

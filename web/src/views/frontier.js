@@ -158,11 +158,11 @@ export async function renderFrontier(main, state) {
     scale: true });
   chart.setOption({
     animation: false,
-    grid: { left: 80, right: 30, top: 60, bottom: 80 },
+    grid: { left: 80, right: 30, top: 60, bottom: 100 },
     tooltip: { trigger: 'item', formatter: tooltip, confine: true },
     legend: { type: 'scroll', top: 5 },
     toolbox: { feature: { dataZoom: {}, restore: {} }, top: 25 },
-    dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, showDataShadow: false }],
+    dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, showDataShadow: false, bottom: 8, height: 22 }],
     xAxis: axis(data.x_label, state.logx === '1'),
     yAxis: { ...axis(yLabel, state.logy === '1'), nameGap: 60 },
     series,

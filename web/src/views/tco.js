@@ -61,7 +61,7 @@ export async function renderTco(main, state) {
   chart = echarts.init(chartNode);
   chart.setOption({
     animation: false, tooltip: { trigger: 'item', formatter: (p) => `${fmtNum(p.value[0])} tok/s/user: $${fmtNum(p.value[1], 3)}/Mtok` },
-    legend: { type: 'scroll' }, grid: { left: 70, right: 20, top: 40, bottom: 50 },
+    legend: { type: 'scroll', top: 0 }, grid: { left: 70, right: 20, top: 50, bottom: 50 },
     xAxis: { type: 'value', name: 'Interactivity (tok/s/user)', nameLocation: 'middle', nameGap: 30, scale: true },
     yAxis: { type: 'value', name: '$ per million tokens', scale: true },
     series,
