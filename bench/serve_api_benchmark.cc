@@ -9,6 +9,9 @@
 // 50 configs x 4 hardware x 2 workloads x 100 concurrencies x 10
 // repetitions = 100,000 points). Not a Google Benchmark: percentiles of
 // individual requests are the figure of merit.
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange
+// clang-format on
 #include <fmt/format.h>
 
 #include <algorithm>

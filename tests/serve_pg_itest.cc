@@ -50,7 +50,8 @@ TEST(ServePgTest, ServesAndFollowsAPostgresStore) {
     d.port = 0;
     auto server = web::DashboardServer::Start(d, url);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
-    EXPECT_THAT((*server)->store_description(), ::testing::HasSubstr("postgres"));
+    EXPECT_THAT((*server)->store_description(),
+                ::testing::HasSubstr("postgres"));
     auto runs = http::testing::Get((*server)->port(), "/api/runs");
     ASSERT_EQ(runs.status, 200u) << runs.body;
     EXPECT_EQ(nlohmann::json::parse(runs.body)["runs"].size(), 1u);

@@ -57,18 +57,20 @@ void ForEachPoint(const StoreSnapshot& snapshot, const PointFilter& filter,
   for (const RunData& run : snapshot.runs) {
     if (!filter.AcceptsRun(run.run.run_id)) continue;
     // Judge each config once, not once per point.
-    std::map<std::string_view, bool> accepted;
-    for (const store::ConfigRecord& c : run.configs) {
-      accepted[c.config_key] = filter.AcceptsConfig(&c, c.config_key);
+    std::vector<char> accepted(run.configs.size());
+    for (size_t i = 0; i < run.configs.size(); ++i) {
+      accepted[i] =
+          filter.AcceptsConfig(&run.configs[i], run.configs[i].config_key);
     }
-    for (const store::PointRecord& p : run.points) {
+    for (size_t i = 0; i < run.points.size(); ++i) {
+      const store::PointRecord& p = run.points[i];
+      const int ci = run.point_config[i];
+      if (ci >= 0 ? !accepted[ci]
+                  : !filter.AcceptsConfig(nullptr, p.key.config_key)) {
+        continue;
+      }
       if (!filter.AcceptsPoint(p)) continue;
-      const store::ConfigRecord* c = run.Config(p.key.config_key);
-      auto it = accepted.find(p.key.config_key);
-      const bool ok = it != accepted.end()
-                          ? it->second
-                          : filter.AcceptsConfig(c, p.key.config_key);
-      if (ok) fn(run, c, p);
+      fn(run, ci >= 0 ? &run.configs[ci] : nullptr, p);
     }
   }
 }

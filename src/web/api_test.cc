@@ -128,6 +128,16 @@ TEST_F(ApiTest, HistoryComparePredictionsEvals) {
   EXPECT_EQ(run["matrix_text"], "name: synthetic\n");
 }
 
+TEST_F(ApiTest, PointsTextEqualsPointRow) {
+  // /api/points is written as text; it must say what PointRow says.
+  json points = Get("/api/points?run=1")["points"];
+  const RunData* run = snap_->Run(1);
+  ASSERT_EQ(points.size(), run->points.size());
+  for (size_t i = 0; i < points.size(); ++i) {
+    EXPECT_EQ(points[i], PointRow(*run, run->points[i])) << i;
+  }
+}
+
 TEST_F(ApiTest, CsvExportMatchesJsonExport) {
   ApiResponse csv = HandleApi(*snap_, "/api/export.csv?run=2&isl=8192");
   ASSERT_EQ(csv.status, 200u);

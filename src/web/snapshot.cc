@@ -44,6 +44,9 @@ Result<RunData> LoadRun(store::ResultsStore& store,
       if (it != p.metrics_json.end()) kept["errors"] = std::move(*it);
     }
     p.metrics_json = std::move(kept);
+    auto it = d.config_index.find(p.key.config_key);
+    d.point_config.push_back(
+        it == d.config_index.end() ? -1 : static_cast<int>(it->second));
   }
   INFX_ASSIGN_OR_RETURN(d.evals, store.ListEvals(run.run_id));
   d.accuracy = frontier::SummarizeEvals(d.configs, d.points, d.evals);

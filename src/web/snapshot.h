@@ -34,6 +34,9 @@ struct RunData {
   frontier::PriceBook prices;      // of the run's hardware
   // config_key -> index into configs.
   std::map<std::string, size_t> config_index;
+  // Per point (aligned with `points`): index of its config in `configs`,
+  // or -1 when the run has no such config.
+  std::vector<int> point_config;
 
   const store::ConfigRecord* Config(const std::string& key) const;
 };
