@@ -44,12 +44,14 @@ fi
 
 # The dashboard's front end (web/): the exact packages of package-lock.json
 # (ECharts, esbuild, puppeteer-core), reinstalled only when the lock changed.
-cd "$(dirname "$0")/../web"
-lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
-if [ "$(cat node_modules/.infx-lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
-  echo "setup: npm ci (web/)"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock_sum" > node_modules/.infx-lock-sha256
-else
-  echo "setup: web/node_modules match package-lock.json"
-fi
+(
+  cd "$(dirname "$0")/../web"
+  lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [ "$(cat node_modules/.infx-lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
+    echo "setup: npm ci (web/)"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$lock_sum" > node_modules/.infx-lock-sha256
+  else
+    echo "setup: web/node_modules match package-lock.json"
+  fi
+)
