@@ -28,6 +28,7 @@
 #include "sweep/plan_sweep.h"
 #include "sweep/process.h"
 #include "sweep/runner.h"
+#include "sweep/validate.h"
 
 namespace infx::cli {
 namespace {
@@ -36,10 +37,12 @@ struct SweepFlags {
   std::string matrix_path;
   std::string inferencex_path;
   std::vector<std::string> filters;
-  StoreFlags store;         // --db / --store / --run (the run to resume)
-  std::string report_path;  // "" = infx-report-run<ID>.html
-  std::string url;          // overrides the target with a running server
+  StoreFlags store;           // --db / --store / --run (the run to resume)
+  std::string report_path;    // "" = infx-report-run<ID>.html
+  std::string url;            // overrides the target with a running server
+  std::string hardware_file;  // hardware additions (--hardware-file)
   bool resume = false;
+  bool retry_failed = false;
   bool plan = false;
   int budget = 0;
   bool list = false;
@@ -78,6 +81,11 @@ Result<LoadedMatrix> LoadInput(const SweepFlags& f) {
     out.matrix.target.url = f.url;
     out.text += "\n# --url " + f.url + "\n";
   }
+  if (!f.hardware_file.empty()) {
+    out.matrix.hardware_file = f.hardware_file;
+    INFX_ASSIGN_OR_RETURN(std::string hw, ReadFile(f.hardware_file));
+    out.text += "\n# --hardware-file " + f.hardware_file + "\n" + hw;
+  }
   return out;
 }
 
@@ -107,7 +115,7 @@ void PrintSummary(const sweep::SweepSummary& s, int full_grid) {
       "run {}: {} points measured, {} resumed, {} failed, {} of the {}-point "
       "full grid ran, in {}{}\n",
       s.run_id, s.points_measured, s.points_resumed, s.points_failed,
-      s.points_measured + s.points_resumed, full_grid,
+      s.points_measured + s.points_resumed + s.points_failed_stored, full_grid,
       FormatFixed(s.elapsed_s, 0) + " s",
       s.interrupted ? " (interrupted; continue with --resume)" : "");
   for (const auto& f : s.failures) {
@@ -131,10 +139,10 @@ void PrintSummary(const sweep::SweepSummary& s, int full_grid) {
 
 // Prints the frontier and writes the report of the run.
 Status Conclude(const SweepFlags& f, store::ResultsStore& store, int64_t run_id,
-                const sweep::SweepSummary& summary, int full_grid) {
+                const sweep::SweepSummary& summary, int full_grid,
+                const hardware::HardwareCatalog& catalog) {
   INFX_ASSIGN_OR_RETURN(auto configs, store.ListConfigs(run_id));
-  const auto prices =
-      frontier::PricesForConfigs(hardware::HardwareCatalog::Builtin(), configs);
+  const auto prices = frontier::PricesForConfigs(catalog, configs);
   frontier::AnalysisOptions options;
   INFX_ASSIGN_OR_RETURN(auto analysis,
                         frontier::AnalyzeRun(store, run_id, options, prices));
@@ -153,6 +161,7 @@ Status Conclude(const SweepFlags& f, store::ResultsStore& store, int64_t run_id,
         {"points_measured", summary.points_measured},
         {"points_resumed", summary.points_resumed},
         {"points_failed", summary.points_failed},
+        {"points_failed_stored", summary.points_failed_stored},
         {"evals_run", summary.evals.size()},
         {"evals_failed", summary.evals_failed},
         {"failed_accuracy_configs", analysis.accuracy.FailedConfigs()},
@@ -179,6 +188,8 @@ Status RunClusterCommand(const SweepFlags& f, LoadedMatrix input,
   }
   const int full_grid =
       static_cast<int>(sweep::ExpandPoints(input.matrix).size());
+  INFX_ASSIGN_OR_RETURN(hardware::HardwareCatalog catalog,
+                        sweep::MatrixHardware(input.matrix));
   executor::ClusterSweepOptions o;
   o.settings = std::move(settings);
   o.store_location = f.store.Location();
@@ -187,7 +198,8 @@ Status RunClusterCommand(const SweepFlags& f, LoadedMatrix input,
   o.apply = f.executor.apply;
   o.sweep.matrix = std::move(input.matrix);
   o.sweep.matrix_text = input.text;
-  o.sweep.resume = f.resume;
+  o.sweep.resume = f.resume || f.retry_failed;
+  o.sweep.retry_failed = f.retry_failed;
   o.sweep.resume_run_id = f.store.run_id;
   o.sweep.infx_version = VersionString();
   o.sweep.git_sha = GitSha();
@@ -218,7 +230,7 @@ Status RunClusterCommand(const SweepFlags& f, LoadedMatrix input,
         r.overhead_s.back());
   }
   INFX_RETURN_IF_ERROR(
-      Conclude(f, *store, r.summary.run_id, r.summary, full_grid));
+      Conclude(f, *store, r.summary.run_id, r.summary, full_grid, catalog));
   if (r.summary.interrupted) {
     return Status(ErrorCode::kCancelled,
                   fmt::format("sweep interrupted (jobs cancelled); resume "
@@ -234,6 +246,38 @@ Status RunClusterCommand(const SweepFlags& f, LoadedMatrix input,
   return Status::Ok();
 }
 
+// The command's status after a sweep: interrupted, failed points or evals.
+Status ExitStatus(const sweep::SweepSummary& summary) {
+  if (summary.interrupted) {
+    return Status(ErrorCode::kCancelled,
+                  fmt::format("sweep interrupted; resume with: infx sweep ... "
+                              "--resume --run {}",
+                              summary.run_id));
+  }
+  if (summary.points_failed > 0) {
+    return Status::Unavailable(fmt::format(
+        "{} of {} points failed (listed above); --resume retries those not "
+        "stored{}",
+        summary.points_failed,
+        summary.points_failed + summary.points_measured +
+            summary.points_resumed,
+        summary.points_failed_stored > 0
+            ? fmt::format(", --resume --retry-failed also the {} stored as "
+                          "failed",
+                          summary.points_failed_stored)
+            : ""));
+  }
+  if (summary.evals_failed > 0) {
+    return Status::Unavailable(
+        fmt::format("{} evals could not run (listed above); --resume retries "
+                    "them",
+                    summary.evals_failed));
+  }
+  // An eval below its min score is a result, not an error: it is marked
+  // FAIL above, in the frontier and in the report, and the exit code is 0.
+  return Status::Ok();
+}
+
 Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   if (f.matrix_path.empty() == f.inferencex_path.empty()) {
     return Status::InvalidArgument(
@@ -246,6 +290,9 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
     PrintPoints(input.matrix, grid);
     return Status::Ok();
   }
+  // Every config, hardware, model and template is checked before anything
+  // is opened or started (not when its turn comes).
+  INFX_RETURN_IF_ERROR(sweep::ValidateMatrix(input.matrix));
   INFX_ASSIGN_OR_RETURN(
       auto executor_settings,
       ResolveExecutor(
@@ -265,10 +312,13 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   }
   INFX_ASSIGN_OR_RETURN(auto store,
                         store::OpenResultsStore(f.store.Location()));
+  INFX_ASSIGN_OR_RETURN(hardware::HardwareCatalog catalog,
+                        sweep::MatrixHardware(input.matrix));
   sweep::SweepOptions options;
   options.matrix = std::move(input.matrix);
   options.matrix_text = input.text;
-  options.resume = f.resume;
+  options.resume = f.resume || f.retry_failed;
+  options.retry_failed = f.retry_failed;
   options.resume_run_id = f.store.run_id;
   options.infx_version = VersionString();
   options.git_sha = GitSha();
@@ -285,29 +335,8 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   }
   PrintSummary(summary, static_cast<int>(grid.size()));
   INFX_RETURN_IF_ERROR(Conclude(f, *store, summary.run_id, summary,
-                                static_cast<int>(grid.size())));
-  if (summary.interrupted) {
-    return Status(ErrorCode::kCancelled,
-                  fmt::format("sweep interrupted; resume with: infx sweep ... "
-                              "--resume --run {}",
-                              summary.run_id));
-  }
-  if (summary.points_failed > 0) {
-    return Status::Unavailable(fmt::format(
-        "{} of {} points failed (listed above); --resume retries them",
-        summary.points_failed,
-        summary.points_failed + summary.points_measured +
-            summary.points_resumed));
-  }
-  if (summary.evals_failed > 0) {
-    return Status::Unavailable(
-        fmt::format("{} evals could not run (listed above); --resume retries "
-                    "them",
-                    summary.evals_failed));
-  }
-  // An eval below its min score is a result, not an error: it is marked
-  // FAIL above, in the frontier and in the report, and the exit code is 0.
-  return Status::Ok();
+                                static_cast<int>(grid.size()), catalog));
+  return ExitStatus(summary);
 }
 
 void SetupSweep(CLI::App& app) {
@@ -329,9 +358,16 @@ void SetupSweep(CLI::App& app) {
                   "HTML report path (default infx-report-run<ID>.html)");
   cmd->add_option("--url", flags->url,
                   "use this running server as the target (overrides target:)");
+  cmd->add_option("--hardware-file", flags->hardware_file,
+                  "hardware additions and overrides (docs/hardware.md); "
+                  "hardware names neither built in nor defined here are "
+                  "errors");
   cmd->add_flag("--resume", flags->resume,
                 "continue the latest run of this matrix (or --run ID), "
                 "skipping stored points");
+  cmd->add_flag("--retry-failed", flags->retry_failed,
+                "resume, and measure again the points stored as failed (no "
+                "request succeeded); plain --resume keeps them");
   cmd->add_flag("--plan", flags->plan,
                 "let the planner pick configs and concurrencies, then refine "
                 "adaptively where the measured frontier is least resolved");

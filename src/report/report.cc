@@ -205,6 +205,23 @@ std::string ScenarioSection(const ScenarioFrontier& s,
   return html;
 }
 
+// "ok", or (highlighted) "FAILED: timeout 12" for a point where no request
+// succeeded, with its failures by kind as the bench result recorded them.
+std::string PointResultCell(const store::PointRecord& p) {
+  if (p.metrics.completed > 0) return "ok";
+  std::string kinds;
+  const auto it = p.metrics_json.find("failures_by_kind");
+  if (it != p.metrics_json.end() && it->is_object()) {
+    for (const auto& [kind, count] : it->items()) {
+      kinds +=
+          fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, count.dump());
+    }
+  }
+  return "\x02"
+         "FAILED: " +
+         (kinds.empty() ? "no request succeeded" : kinds);
+}
+
 std::string PointsSection(const ReportData& d,
                           const frontier::RunAccuracy& acc) {
   std::vector<std::string> headers = {
@@ -212,7 +229,7 @@ std::string PointsSection(const ReportData& d,
       "rate",        "rep",         "tok/s/GPU",   "out tok/s/GPU",
       "tok/s/user",  "TTFT p50 ms", "TTFT p99 ms", "TPOT p50 ms",
       "E2EL p50 ms", "req/s",       "ok",          "failed",
-      "duration s"};
+      "duration s",  "result"};
   if (!acc.empty()) headers.insert(headers.end(), {"strict-match", "accuracy"});
   HtmlTable t(headers);
   for (const auto& p : d.points) {
@@ -234,7 +251,8 @@ std::string PointsSection(const ReportData& d,
                                     N(Num(m.request_throughput_rps, 3)),
                                     N(std::to_string(m.completed)),
                                     N(std::to_string(m.failed)),
-                                    N(Num(m.duration_s, 1))};
+                                    N(Num(m.duration_s, 1)),
+                                    PointResultCell(p)};
     if (!acc.empty()) {
       const frontier::EvalAccuracy* e =
           acc.AtPoint(k.config_key, k.concurrency);

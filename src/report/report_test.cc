@@ -191,5 +191,22 @@ TEST_F(ReportTest, WriteHtmlReportWritesFileAndReportsErrors) {
   EXPECT_NE(bad.message().find("no-such-dir"), std::string::npos);
 }
 
+// issue 12 defect 1: a point where every request failed is stored and the
+// report shows it as failed, with its failures by kind.
+TEST_F(ReportTest, PointWhereEveryRequestFailedIsShownAsFailed) {
+  store::PointRecord p;
+  p.key = {run_, "llama/h200/tp<2>", 1024, 1024, 1.0, 512, 0, 0};
+  p.metrics.completed = 0;
+  p.metrics.failed = 12;
+  p.metrics_json = {{"failures_by_kind", {{"timeout", 9}, {"http_status", 3}}}};
+  ASSERT_TRUE(store_->InsertPoint(p).ok());
+  auto data = LoadReportData(*store_, run_);
+  ASSERT_TRUE(data.ok());
+  const std::string html = RenderHtmlReport(*data, {});
+  EXPECT_NE(html.find("<td class=\"fail\">FAILED: http_status 3, timeout 9"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>ok</td>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace infx::report

@@ -167,6 +167,10 @@ class ResultsStore {
   // false when a point with the same key already existed (left unchanged).
   virtual Result<bool> InsertPoint(const PointRecord& point) = 0;
   virtual Result<bool> HasPoint(const PointKey& key) = 0;
+  // Removes the point with this key (and its request summaries) when it is
+  // stored with zero completed requests, so that `sweep --retry-failed`
+  // can measure it again. True when a point was removed.
+  virtual Result<bool> DeleteFailedPoint(const PointKey& key) = 0;
   // Points of a run ordered by config_key, isl, osl, concurrency, rate,
   // repetition; request_summaries left null.
   virtual Result<std::vector<PointRecord>> ListPoints(int64_t run_id) = 0;

@@ -256,6 +256,33 @@ class SqlResultsStore final : public ResultsStore {
     return !rows.empty();
   }
 
+  Result<bool> DeleteFailedPoint(const PointKey& key) override {
+    INFX_RETURN_IF_ERROR(ValidateKey(key));
+    return InTransaction<bool>([&]() -> Result<bool> {
+      auto config_id = FindConfigId(key.run_id, key.config_key);
+      if (!config_id.ok()) {
+        if (config_id.status().code() == ErrorCode::kNotFound) return false;
+        return config_id.status();
+      }
+      const std::string where =
+          "run_id = $1 AND config_id = $2 AND isl = $3 AND osl = $4 AND "
+          "range_ratio = $5 AND concurrency = $6 AND request_rate = $7 AND "
+          "repetition = $8 AND completed = 0";
+      INFX_RETURN_IF_ERROR(
+          conn_
+              ->Query("DELETE FROM point_requests WHERE point_id IN (SELECT "
+                      "point_id FROM points WHERE " +
+                          where + ")",
+                      KeyParams(key, *config_id))
+              .status());
+      INFX_ASSIGN_OR_RETURN(auto rows,
+                            conn_->Query("DELETE FROM points WHERE " + where +
+                                             " RETURNING point_id",
+                                         KeyParams(key, *config_id)));
+      return !rows.empty();
+    });
+  }
+
   Result<std::vector<PointRecord>> ListPoints(int64_t run_id) override {
     std::string cols =
         "p.point_id, c.config_key, p.isl, p.osl, p.range_ratio, "

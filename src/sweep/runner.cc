@@ -11,6 +11,7 @@
 #include "bench/runner.h"
 #include "sweep/predict.h"
 #include "sweep/progress.h"
+#include "sweep/redact.h"
 #include "sweep/sweep_evals.h"
 
 namespace infx::sweep {
@@ -72,6 +73,7 @@ nlohmann::json RequestSummaries(const bench::BenchResult& result) {
 nlohmann::json ConfigDetails(const ServingConfig& c) {
   nlohmann::json d = {
       {"model", c.model},
+      {"model_name", c.model_name.empty() ? c.model : c.model_name},
       {"hardware", c.hardware},
       {"engine", c.engine},
       {"precision", c.precision},
@@ -133,6 +135,31 @@ Result<bench::BenchConfig> MakeBenchConfig(const SweepOptions& options,
 
 bool Cancelled(const SweepOptions& o) { return o.cancel && o.cancel->load(); }
 
+// "timeout 3, http_status 9" (ErrorKindName -> count), "unknown" if none.
+std::string FailureKinds(const metrics::BenchMetrics& m) {
+  std::string out;
+  for (const auto& [kind, count] : m.failures_by_kind) {
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", kind, count);
+  }
+  return out.empty() ? "unknown" : out;
+}
+
+// Stores one measured point (replacing a point stored as failed when
+// options.retry_failed).
+Status StorePoint(const SweepOptions& options, const Point& p,
+                  const bench::BenchResult& result, store::ResultsStore& store,
+                  int64_t run_id) {
+  store::PointRecord record;
+  record.key = MakePointKey(options.matrix, p, run_id);
+  record.metrics = ToPointMetrics(result.metrics);
+  record.metrics_json = bench::BenchResultToJson(result);
+  record.request_summaries = RequestSummaries(result);
+  if (options.retry_failed) {
+    INFX_RETURN_IF_ERROR(store.DeleteFailedPoint(record.key).status());
+  }
+  return store.InsertPoint(record).status();
+}
+
 // Runs and stores the points of one config (already up on `ep`).
 void RunConfigPoints(const SweepOptions& options,
                      const std::vector<Point>& points, const TargetEndpoint& ep,
@@ -166,19 +193,17 @@ void RunConfigPoints(const SweepOptions& options,
       return;
     }
     const auto& bm = result->metrics;
-    if (bm.completed == 0) {
-      fail(fmt::format("no request succeeded ({} failed; not stored)",
-                       bm.failed));
+    if (Status stored = StorePoint(options, p, *result, store, run_id);
+        !stored.ok()) {
+      fail("store: " + stored.message());
       continue;
     }
-    store::PointRecord record;
-    record.key = MakePointKey(m, p, run_id);
-    record.metrics = ToPointMetrics(bm);
-    record.metrics_json = bench::BenchResultToJson(*result);
-    record.request_summaries = RequestSummaries(*result);
-    auto stored = store.InsertPoint(record);
-    if (!stored.ok()) {
-      fail("store: " + stored.status().message());
+    if (bm.completed == 0) {
+      // Stored (the frontier skips it, the report shows it as failed);
+      // --resume measures it again only with --retry-failed.
+      ++summary.points_failed_stored;
+      fail(fmt::format("no request succeeded ({} failed: {}; stored as failed)",
+                       bm.failed, FailureKinds(bm)));
       continue;
     }
     ++summary.points_measured;
@@ -208,6 +233,9 @@ Status UpsertConfig(const SweepOptions& options, int config_index,
     rec.details["engine_version"] = ep->engine_version;
     if (!ep->command.empty()) rec.details["launch_command"] = ep->command;
     if (!ep->log_path.empty()) rec.details["engine_log"] = ep->log_path;
+    if (!ep->emulated_engine.empty()) {
+      rec.details["emulator_calibration"] = ep->emulated_engine;
+    }
   }
   if (options.predict) {
     auto predicted = PredictConfigPoints(options.matrix, config_index);
@@ -233,6 +261,83 @@ std::vector<std::pair<int, std::vector<Point>>> GroupByConfig(
   return groups;
 }
 
+// Points of `points` still to measure, and their progress work.
+struct Todo {
+  std::vector<Point> points;
+  double work = 0;
+};
+
+Result<Todo> PointsToRun(const SweepOptions& options,
+                         const std::vector<Point>& points,
+                         store::ResultsStore& store, int64_t run_id,
+                         SweepSummary& summary) {
+  const Matrix& m = options.matrix;
+  // Keys of points stored with zero completions (failed points).
+  std::vector<store::PointKey> failed;
+  if (options.resume || options.retry_failed) {
+    INFX_ASSIGN_OR_RETURN(auto stored, store.ListPoints(run_id));
+    for (const auto& p : stored) {
+      if (p.metrics.completed == 0) failed.push_back(p.key);
+    }
+  }
+  Todo todo;
+  for (const Point& p : points) {
+    const store::PointKey key = MakePointKey(m, p, run_id);
+    INFX_ASSIGN_OR_RETURN(bool have, store.HasPoint(key));
+    const bool was_failed =
+        have && std::find(failed.begin(), failed.end(), key) != failed.end();
+    if (have && !(was_failed && options.retry_failed)) {
+      ++summary.points_resumed;
+      if (was_failed) ++summary.points_resumed_failed;
+      continue;
+    }
+    const Workload& w = m.workloads[p.workload_index];
+    todo.work += Progress::Work(p.num_prompts, p.concurrency, w.isl, w.osl);
+    todo.points.push_back(p);
+  }
+  return todo;
+}
+
+// Step 2 of RunPoints for one config: target up, points, evals, down.
+Status RunConfig(const SweepOptions& options, int config_index,
+                 const std::vector<Point>& group, ServingTarget& target,
+                 store::ResultsStore& store, int64_t run_id, Progress& progress,
+                 SweepSummary& summary) {
+  const Matrix& m = options.matrix;
+  const ServingConfig& c = m.configs[config_index];
+  auto skip = [&](const std::string& why) {
+    summary.points_failed += static_cast<int>(group.size());
+    summary.failures.push_back({c.Key(), "config: " + why});
+    progress.Note(fmt::format("config {} skipped: {}", c.Key(), why));
+    return Status::Ok();
+  };
+  if (std::string why = target.Unsupported(c); !why.empty()) return skip(why);
+  progress.Note(
+      fmt::format("config {} ({} GPUs): starting target", c.Key(), c.gpus()));
+  auto ep = target.Start(c, config_index);
+  if (!ep.ok()) return skip(ep.status().message());
+  Status upserted = UpsertConfig(options, config_index, &*ep, store, run_id);
+  if (!upserted.ok()) {
+    target.Stop();
+    return upserted;
+  }
+  RunConfigPoints(options, group, *ep, store, run_id, progress, summary);
+  // Evals of this config while it is up (not for --plan rounds, whose
+  // points are not final; the closing pass runs those).
+  if (options.finish_run && !Cancelled(options)) {
+    auto pending = PendingEvals(m, store, run_id, config_index, false);
+    if (pending.ok()) {
+      RunEvals(options, *pending, *ep, store, run_id, progress, summary);
+    } else {
+      ++summary.evals_failed;
+      summary.failures.push_back(
+          {c.Key(), "evals: " + pending.status().message()});
+    }
+  }
+  target.Stop();
+  return Status::Ok();
+}
+
 }  // namespace
 
 uint64_t PointSeed(const Matrix& matrix, const Point& point) {
@@ -254,11 +359,20 @@ store::PointKey MakePointKey(const Matrix& matrix, const Point& point,
   return key;
 }
 
+std::string StoredMatrixText(const SweepOptions& options) {
+  const LaunchSpec& launch = options.matrix.target.launch;
+  std::vector<std::string> secrets = SecretValues(launch.version_command);
+  for (const auto& [engine, command] : launch.commands) {
+    for (auto& v : SecretValues(command)) secrets.push_back(std::move(v));
+  }
+  return RedactValues(options.matrix_text, secrets);
+}
+
 Result<int64_t> OpenRun(const SweepOptions& options,
                         store::ResultsStore& store) {
   if (!options.resume) {
     store::NewRun run;
-    run.matrix_text = options.matrix_text;
+    run.matrix_text = StoredMatrixText(options);
     run.infx_version = options.infx_version;
     run.git_sha = options.git_sha;
     char host[256] = {0};
@@ -276,7 +390,7 @@ Result<int64_t> OpenRun(const SweepOptions& options,
     }
     run = *latest;
   }
-  if (run.matrix_text != options.matrix_text) {
+  if (run.matrix_text != StoredMatrixText(options)) {
     return Status::FailedPrecondition(fmt::format(
         "--resume: run {} in {} was started from a different matrix; pass "
         "the same matrix file (or --run ID of the matching run)",
@@ -289,71 +403,29 @@ Result<SweepSummary> RunPoints(const SweepOptions& options,
                                const std::vector<Point>& points,
                                ServingTarget& target,
                                store::ResultsStore& store, int64_t run_id) {
-  const Matrix& m = options.matrix;
   SweepSummary summary;
   summary.run_id = run_id;
   summary.points_planned = static_cast<int>(points.size());
   // Step 1: drop points already stored (resume).
-  std::vector<Point> todo;
-  double total_work = 0;
-  for (const Point& p : points) {
-    INFX_ASSIGN_OR_RETURN(bool have,
-                          store.HasPoint(MakePointKey(m, p, run_id)));
-    if (have) {
-      ++summary.points_resumed;
-      continue;
-    }
-    const Workload& w = m.workloads[p.workload_index];
-    total_work += Progress::Work(p.num_prompts, p.concurrency, w.isl, w.osl);
-    todo.push_back(p);
-  }
+  INFX_ASSIGN_OR_RETURN(Todo todo,
+                        PointsToRun(options, points, store, run_id, summary));
   Progress progress(options.progress, options.progress_is_tty,
-                    static_cast<int>(todo.size()), total_work);
+                    static_cast<int>(todo.points.size()), todo.work);
   if (summary.points_resumed > 0) {
-    progress.Note(
-        fmt::format("resuming run {}: {} of {} points already "
-                    "stored",
-                    run_id, summary.points_resumed, points.size()));
+    progress.Note(fmt::format(
+        "resuming run {}: {} of {} points already stored{}", run_id,
+        summary.points_resumed, points.size(),
+        summary.points_resumed_failed > 0
+            ? fmt::format(" ({} stored as failed; --retry-failed measures "
+                          "them again)",
+                          summary.points_resumed_failed)
+            : ""));
   }
   // Step 2: per config, bring the target up, run its points, tear down.
-  for (const auto& [config_index, group] : GroupByConfig(todo)) {
+  for (const auto& [config_index, group] : GroupByConfig(todo.points)) {
     if (Cancelled(options)) break;
-    const ServingConfig& c = m.configs[config_index];
-    auto skip = [&](const std::string& why) {
-      summary.points_failed += static_cast<int>(group.size());
-      summary.failures.push_back({c.Key(), "config: " + why});
-      progress.Note(fmt::format("config {} skipped: {}", c.Key(), why));
-    };
-    if (std::string why = target.Unsupported(c); !why.empty()) {
-      skip(why);
-      continue;
-    }
-    progress.Note(
-        fmt::format("config {} ({} GPUs): starting target", c.Key(), c.gpus()));
-    auto ep = target.Start(c, config_index);
-    if (!ep.ok()) {
-      skip(ep.status().message());
-      continue;
-    }
-    Status upserted = UpsertConfig(options, config_index, &*ep, store, run_id);
-    if (!upserted.ok()) {
-      target.Stop();
-      return upserted;
-    }
-    RunConfigPoints(options, group, *ep, store, run_id, progress, summary);
-    // Evals of this config while it is up (not for --plan rounds, whose
-    // points are not final; the closing pass runs those).
-    if (options.finish_run && !Cancelled(options)) {
-      auto pending = PendingEvals(m, store, run_id, config_index, false);
-      if (pending.ok()) {
-        RunEvals(options, *pending, *ep, store, run_id, progress, summary);
-      } else {
-        ++summary.evals_failed;
-        summary.failures.push_back(
-            {c.Key(), "evals: " + pending.status().message()});
-      }
-    }
-    target.Stop();
+    INFX_RETURN_IF_ERROR(RunConfig(options, config_index, group, target, store,
+                                   run_id, progress, summary));
   }
   // Step 3: evals the run still lacks (frontier points, resumed configs).
   if (options.finish_run) {

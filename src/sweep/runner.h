@@ -8,8 +8,11 @@
 // the only one measured again. A config whose target fails to start is
 // reported and skipped; the sweep goes on with the next one.
 //
-// Points where no request succeeded, and the point interrupted by Ctrl-C,
-// are not stored (a resumed sweep measures them again).
+// A point where no request succeeded is stored all the same, with zero
+// completions and its failures by kind (metrics_json.failures_by_kind):
+// the frontier leaves it out, the report shows it as failed, and a resumed
+// sweep measures it again only with `retry_failed`. The point interrupted
+// by Ctrl-C is not stored (a resumed sweep measures it again).
 //
 // Thread-safety: RunSweep runs on the calling thread; `cancel` may be set
 // from any thread or a signal handler.
@@ -36,6 +39,8 @@ struct SweepOptions {
   // matrix text equals matrix_text.
   bool resume = false;
   int64_t resume_run_id = 0;
+  // Measure again the points stored as failed (zero completions).
+  bool retry_failed = false;
   std::string infx_version;
   std::string git_sha;
   // Predicted points (perf serving model) stored with each config for the
@@ -73,7 +78,9 @@ struct SweepSummary {
   int points_planned = 0;             // points of the matrix (after planning)
   int points_measured = 0;            // stored by this invocation
   int points_resumed = 0;             // already stored, skipped
-  int points_failed = 0;              // not stored (failed or skipped config)
+  int points_failed = 0;              // failed: not stored, or stored as failed
+  int points_failed_stored = 0;       // of points_failed: stored as failed
+  int points_resumed_failed = 0;      // of points_resumed: stored as failed
   std::vector<EvalResultLine> evals;  // evals run (and stored) by this call
   int evals_failed = 0;  // evals that could not run (not stored; --resume)
   std::vector<PointFailure> failures;
@@ -91,12 +98,20 @@ Result<SweepSummary> RunPoints(const SweepOptions& options,
                                ServingTarget& target,
                                store::ResultsStore& store, int64_t run_id);
 
+// options.matrix_text as stored with the run: the secrets written into the
+// launch commands (sweep/redact.h) replaced by "***".
+std::string StoredMatrixText(const SweepOptions& options);
+
 // Opens or resumes the run for `options` (CreateRun, or the run to resume
 // after checking its matrix text matches). Returns the run id.
 Result<int64_t> OpenRun(const SweepOptions& options,
                         store::ResultsStore& store);
 
-// OpenRun + MakeTarget + RunPoints over ExpandPoints(matrix).
+// MakeTarget for the matrix's target, its engine logs named with run_id.
+Result<std::unique_ptr<ServingTarget>> MakeRunTarget(
+    const SweepOptions& options, int64_t run_id);
+
+// OpenRun + MakeRunTarget + RunPoints over ExpandPoints(matrix).
 Result<SweepSummary> RunSweep(const SweepOptions& options,
                               store::ResultsStore& store);
 
