@@ -184,5 +184,65 @@ TEST(SweepCliTest, BadMatrixIsOneClearError) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/b.db"));
 }
 
+// issue 12 defects 5 and 12: a bad config anywhere in the matrix (here the
+// last one, an unknown hardware name) stops the sweep before any engine is
+// launched or any store is created.
+TEST(SweepCliTest, WholeMatrixIsValidatedBeforeTheFirstLaunch) {
+  const std::string dir = ScratchDir("sweep-validate");
+  const std::string marker = dir + "/launched";
+  WriteText(dir + "/m.yaml",
+            "target:\n  type: launch\n  launch:\n    command: \"touch " +
+                marker +
+                "; exit 1\"\nconfigs:\n  - {model: llama-3.1-8b}\n"
+                "  - {model: llama-3.1-8b, hardware: cpu}\n"
+                "workloads: [{isl: 8, osl: 4}]\n");
+  auto out = RunInfx({"sweep", dir + "/m.yaml", "--db", dir + "/v.db"});
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_NE(out.stderr_text.find("llama-3.1-8b/cpu/vllm/bf16/tp1: hardware"),
+            std::string::npos)
+      << out.stderr_text;
+  EXPECT_NE(out.stderr_text.find("--hardware-file"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(marker)) << "an engine was launched";
+  EXPECT_FALSE(std::filesystem::exists(dir + "/v.db"));
+  // Defined by --hardware-file, the same name is accepted.
+  WriteText(dir + "/hw.yaml", "hardware:\n  - name: cpu\n    based_on: h200\n");
+  auto listed =
+      RunInfx({"sweep", dir + "/m.yaml", "--hardware-file", dir + "/hw.yaml",
+               "--db", dir + "/v.db", "--report", dir + "/v.html"});
+  EXPECT_NE(listed.stderr_text.find("config llama-3.1-8b/h200/vllm/bf16/tp1"),
+            std::string::npos)
+      << listed.stderr_text;
+  EXPECT_TRUE(std::filesystem::exists(marker)) << listed.stderr_text;
+}
+
+// issue 12 defect 9: a secret written into a launch command is stored and
+// reported redacted.
+TEST(SweepCliTest, SecretsInLaunchCommandsAreNotStored) {
+  const std::string dir = ScratchDir("sweep-secret");
+  WriteText(dir + "/m.yaml",
+            "target:\n  type: launch\n  launch:\n    command: \"exit 3 "
+            "--api-key sk-live-XYZ\"\n    log_dir: " +
+                dir +
+                "/logs\nconfigs:\n  - {model: llama-3.1-8b}\n"
+                "workloads: [{isl: 8, osl: 4}]\n");
+  auto out = RunInfx({"sweep", dir + "/m.yaml", "--db", dir + "/s.db",
+                      "--report", dir + "/s.html"});
+  EXPECT_NE(out.exit_code, 0);
+  EXPECT_EQ(out.stderr_text.find("sk-live-XYZ"), std::string::npos)
+      << out.stderr_text;
+  auto store = store::OpenResultsStore(dir + "/s.db");
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->LatestRun();
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->matrix_text.find("sk-live-XYZ"), std::string::npos);
+  EXPECT_NE(run->matrix_text.find("--api-key ***"), std::string::npos)
+      << run->matrix_text;
+  std::ifstream in(dir + "/s.html");
+  std::string html((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_FALSE(html.empty());
+  EXPECT_EQ(html.find("sk-live-XYZ"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace infx

@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <thread>
 
 #include "sweep/http_probe.h"
+#include "sweep/redact.h"
 
 namespace infx::sweep {
 namespace {
@@ -37,9 +40,48 @@ std::string FirstLine(const std::string& text) {
 
 }  // namespace
 
+std::string LogPath(const LaunchSpec& spec, const ServingConfig& config,
+                    int index) {
+  const std::string name =
+      spec.run_id > 0 ? fmt::format("run{}-{:03d}-{}.log", spec.run_id, index,
+                                    Slug(config.Key()))
+                      : fmt::format("{:03d}-{}.log", index, Slug(config.Key()));
+  return (std::filesystem::path(spec.log_dir) / name).string();
+}
+
+std::string ShellQuote(const std::string& value, ShellContext context) {
+  switch (context) {
+    case ShellContext::kSingleQuoted: {
+      // Close the quote, an escaped quote, reopen: 'it'\''s'.
+      std::string out;
+      for (char c : value)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      return out;
+    }
+    case ShellContext::kDoubleQuoted: {
+      std::string out;
+      for (char c : value) {
+        if (c == '"' || c == '\\' || c == '$' || c == '`') out.push_back('\\');
+        out.push_back(c);
+      }
+      return out;
+    }
+    case ShellContext::kBare:
+      break;
+  }
+  const bool safe =
+      !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               std::string_view("_./:@%+=,-").find(c) != std::string_view::npos;
+      });
+  if (safe) return value;
+  return "'" + ShellQuote(value, ShellContext::kSingleQuoted) + "'";
+}
+
 Result<std::string> ExpandTemplate(
     const std::string& text, const std::map<std::string, std::string>& values) {
   std::string out;
+  ShellContext context = ShellContext::kBare;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
@@ -48,7 +90,19 @@ Result<std::string> ExpandTemplate(
       continue;
     }
     if (c != '{') {
+      // Track the shell quoting the template itself is in, so that a value
+      // is quoted for the context it lands in.
       out.push_back(c);
+      if (c == '\\' && context != ShellContext::kSingleQuoted &&
+          i + 1 < text.size() && text[i + 1] != '{') {
+        out.push_back(text[++i]);
+      } else if (c == '\'' && context != ShellContext::kDoubleQuoted) {
+        context = context == ShellContext::kBare ? ShellContext::kSingleQuoted
+                                                 : ShellContext::kBare;
+      } else if (c == '"' && context != ShellContext::kSingleQuoted) {
+        context = context == ShellContext::kBare ? ShellContext::kDoubleQuoted
+                                                 : ShellContext::kBare;
+      }
       continue;
     }
     const size_t close = text.find('}', i);
@@ -65,7 +119,7 @@ Result<std::string> ExpandTemplate(
           "command template '{}': unknown placeholder {{{}}} (known: {})", text,
           name, known));
     }
-    out += it->second;
+    out += ShellQuote(it->second, context);
     i = close;
   }
   return out;
@@ -220,22 +274,20 @@ Result<TargetEndpoint> LaunchTarget::Start(const ServingConfig& config,
   const auto values =
       PlaceholderValues(config, served, spec_.host, port, spec_.log_dir);
   INFX_ASSIGN_OR_RETURN(std::string command, ExpandTemplate(tmpl, values));
-  const std::string log_path =
-      (std::filesystem::path(spec_.log_dir) /
-       fmt::format("{:03d}-{}.log", index, Slug(config.Key())))
-          .string();
+  const std::string log_path = LogPath(spec_, config, index);
   INFX_ASSIGN_OR_RETURN(child_, ChildProcess::Spawn(command, log_path));
   Status healthy = WaitHealthy(spec_.host, port, log_path);
   if (!healthy.ok()) {
     Stop();
-    return healthy.WithContext(fmt::format("launch '{}'", command));
+    return healthy.WithContext(
+        fmt::format("launch '{}'", RedactSecrets(command)));
   }
   TargetEndpoint ep;
   ep.base_url = fmt::format("http://{}:{}", spec_.host, port);
   ep.served_model = served;
   ep.engine_version = EngineVersion(values, spec_.host, port);
   ep.log_path = log_path;
-  ep.command = command;
+  ep.command = RedactSecrets(command);
   return ep;
 }
 

@@ -52,6 +52,98 @@ TEST(TemplateTest, ExpandsPlaceholders) {
   EXPECT_FALSE(ExpandTemplate("serve {model", values).ok());
 }
 
+// issue 12 defect 2: substituted values are quoted for /bin/sh, whatever
+// quoting context of the template they land in.
+TEST(TemplateTest, ValuesAreShellQuoted) {
+  const std::string dir = Scratch("quoting");
+  ServingConfig c = Config();
+  c.model = dir + "/my models/x'y\"z $(touch " + dir + "/PWNED) `touch " + dir +
+            "/PWNED2`";
+  auto values = PlaceholderValues(c, "m", "127.0.0.1", 8123, "logs");
+  int n = 0;
+  for (const std::string tmpl :
+       {"printf '%s' {model} > OUT", "printf '%s' \"{model}\" > OUT",
+        "printf '%s' '{model}' > OUT", "printf '%s' --model={model} > OUT"}) {
+    const std::string out_path = dir + "/out" + std::to_string(n++);
+    std::string with_out = tmpl;
+    with_out.replace(with_out.find("OUT"), 3, "'" + out_path + "'");
+    auto command = ExpandTemplate(with_out, values);
+    ASSERT_TRUE(command.ok()) << command.status().ToString();
+    ASSERT_EQ(std::system(command->c_str()), 0) << *command;
+    std::ifstream in(out_path);
+    std::string got((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+    const std::string want =
+        (std::string(tmpl).find("--model=") != std::string::npos ? "--model="
+                                                                 : "") +
+        c.model;
+    EXPECT_EQ(got, want) << *command;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/PWNED"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/PWNED2"));
+  // Plain values stay readable.
+  EXPECT_EQ(ShellQuote("meta-llama/Llama-3.1-8B", ShellContext::kBare),
+            "meta-llama/Llama-3.1-8B");
+  EXPECT_EQ(ShellQuote("a b", ShellContext::kBare), "'a b'");
+  EXPECT_EQ(ShellQuote("", ShellContext::kBare), "''");
+}
+
+// issue 12 defect 10: each run has its own engine log per config.
+TEST(LaunchTargetTest, EngineLogsAreOnePerRun) {
+  LaunchSpec spec;
+  spec.log_dir = Scratch("log-per-run");
+  spec.commands["vllm"] = "echo started-{port}; exit 3";
+  spec.startup_timeout_s = 10;
+  std::vector<std::string> logs;
+  for (int64_t run : {1, 2}) {
+    spec.run_id = run;
+    LaunchTarget target(spec, "", nullptr);
+    auto ep = target.Start(Config(), 0);
+    ASSERT_FALSE(ep.ok());
+    const std::string log = LogPath(spec, Config(), 0);
+    EXPECT_NE(log.find("run" + std::to_string(run) + "-000-"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(ep.status().message().find(log), std::string::npos);
+    logs.push_back(log);
+  }
+  ASSERT_NE(logs[0], logs[1]);
+  for (const auto& log : logs) {
+    std::ifstream in(log);
+    std::string line;
+    int lines = 0;
+    while (std::getline(in, line)) lines += line.rfind("started-", 0) == 0;
+    EXPECT_EQ(lines, 1) << log;  // not appended across runs
+  }
+}
+
+// issue 12 defect 9: a secret in a launch command is not returned (and so
+// not stored) verbatim.
+TEST(LaunchTargetTest, SecretsInTheCommandAreRedacted) {
+  if (system("python3 -c 'import http.server' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3 not available";
+  }
+  const std::string dir = Scratch("secrets");
+  LaunchSpec spec;
+  spec.log_dir = dir;
+  spec.commands["vllm"] =
+      "HF_TOKEN=hf_abc123 exec python3 -m http.server {port} --bind {host} "
+      "--directory {log_dir} ; --api-key sk-secret-1 --api-key=sk-secret-2";
+  spec.health_path = "/";
+  spec.startup_timeout_s = 30;
+  spec.shutdown_grace_s = 2;
+  LaunchTarget target(spec, "", nullptr);
+  auto ep = target.Start(Config(), 0);
+  ASSERT_TRUE(ep.ok()) << ep.status().ToString();
+  target.Stop();
+  EXPECT_EQ(ep->command.find("hf_abc123"), std::string::npos) << ep->command;
+  EXPECT_EQ(ep->command.find("sk-secret"), std::string::npos) << ep->command;
+  EXPECT_NE(ep->command.find("HF_TOKEN=*** exec python3"), std::string::npos)
+      << ep->command;
+  EXPECT_NE(ep->command.find("--api-key *** --api-key=***"), std::string::npos)
+      << ep->command;
+}
+
 TEST(LaunchTargetTest, EngineThatExitsIsReportedWithItsLog) {
   LaunchSpec spec;
   spec.log_dir = Scratch("exits");
