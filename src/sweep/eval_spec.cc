@@ -62,7 +62,11 @@ Status ParseEvalPoints(const YAML::Node& n, const std::string& w, EvalSpec& e) {
   } else if (!p.IsSequence()) {
     return Status::InvalidArgument(bad);
   }
-  auto list = yamlf::IntList(n, "points", {}, w);
+  auto list = yamlf::IntList(n, "points", {}, w, {1, kMaxConcurrency});
+  if (!list.ok() &&
+      list.status().message().find("between") != std::string::npos) {
+    return list.status();
+  }
   if (!list.ok() || list->empty()) return Status::InvalidArgument(bad);
   for (int64_t c : *list) {
     if (c < 1) return Status::InvalidArgument(bad);
@@ -100,14 +104,15 @@ Result<EvalSpec> ParseEvalBlock(const YAML::Node& root,
     return Status::InvalidArgument(
         w + ": 'data' (GSM8K directory or test .jsonl) is required");
   }
-  INFX_ASSIGN_OR_RETURN(int64_t q, yamlf::Int(n, "num_questions", 0, w));
+  INFX_ASSIGN_OR_RETURN(int64_t q,
+                        yamlf::Int(n, "num_questions", 0, w, {0, 10'000'000}));
   if (q < 0) {
     return Status::InvalidArgument(w + ": 'num_questions' must be >= 0");
   }
   e.num_questions = static_cast<int>(q);
   INFX_RETURN_IF_ERROR(ParseEvalPoints(n, w, e));
-  INFX_ASSIGN_OR_RETURN(int64_t min_conc,
-                        yamlf::Int(n, "min_concurrency", 1, w));
+  INFX_ASSIGN_OR_RETURN(int64_t min_conc, yamlf::Int(n, "min_concurrency", 1, w,
+                                                     {1, kMaxConcurrency}));
   if (min_conc < 1) {
     return Status::InvalidArgument(w + ": 'min_concurrency' must be >= 1");
   }

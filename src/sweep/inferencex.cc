@@ -129,10 +129,13 @@ Result<WorkerPool> Importer::Pool(const std::string& name, const YAML::Node& w,
                                   const std::string& where) {
   INFX_RETURN_IF_ERROR(yamlf::CheckMap(w, where));
   WorkerPool p;
-  INFX_ASSIGN_OR_RETURN(int64_t n, yamlf::Int(w, "num-worker", 1, where));
-  INFX_ASSIGN_OR_RETURN(int64_t tp, yamlf::Int(w, "tp", 1, where));
-  INFX_ASSIGN_OR_RETURN(int64_t pp, yamlf::Int(w, "pp", 1, where));
-  INFX_ASSIGN_OR_RETURN(int64_t ep, yamlf::Int(w, "ep", 1, where));
+  constexpr yamlf::Range kPar{1, kMaxParallelism};
+  // InferenceX writes num-worker 0 for a pool it does not use.
+  INFX_ASSIGN_OR_RETURN(
+      int64_t n, yamlf::Int(w, "num-worker", 1, where, {0, kMaxParallelism}));
+  INFX_ASSIGN_OR_RETURN(int64_t tp, yamlf::Int(w, "tp", 1, where, kPar));
+  INFX_ASSIGN_OR_RETURN(int64_t pp, yamlf::Int(w, "pp", 1, where, kPar));
+  INFX_ASSIGN_OR_RETURN(int64_t ep, yamlf::Int(w, "ep", 1, where, kPar));
   INFX_ASSIGN_OR_RETURN(p.dp_attention,
                         yamlf::Bool(w, "dp-attn", false, where));
   p.num_workers = static_cast<int>(n);
@@ -200,10 +203,11 @@ Status Importer::SearchEntry(const std::string& name, const ServingConfig& base,
     c.ep = c.decode->ep;
     c.dp_attention = c.decode->dp_attention;
   } else {
-    INFX_ASSIGN_OR_RETURN(int64_t tp, yamlf::Int(s, "tp", 0, where));
+    constexpr yamlf::Range kPar{1, kMaxParallelism};
+    INFX_ASSIGN_OR_RETURN(int64_t tp, yamlf::Int(s, "tp", 0, where, kPar));
     if (tp < 1) return Status::InvalidArgument(where + ": missing field 'tp'");
-    INFX_ASSIGN_OR_RETURN(int64_t pp, yamlf::Int(s, "pp", 1, where));
-    INFX_ASSIGN_OR_RETURN(int64_t ep, yamlf::Int(s, "ep", 1, where));
+    INFX_ASSIGN_OR_RETURN(int64_t pp, yamlf::Int(s, "pp", 1, where, kPar));
+    INFX_ASSIGN_OR_RETURN(int64_t ep, yamlf::Int(s, "ep", 1, where, kPar));
     INFX_ASSIGN_OR_RETURN(c.dp_attention,
                           yamlf::Bool(s, "dp-attn", false, where));
     c.tp = static_cast<int>(tp);
@@ -226,11 +230,14 @@ Status Importer::SearchEntry(const std::string& name, const ServingConfig& base,
 
   std::vector<int> concs;
   if (s["conc-list"]) {
-    INFX_ASSIGN_OR_RETURN(auto list, yamlf::IntList(s, "conc-list", {}, where));
+    INFX_ASSIGN_OR_RETURN(auto list, yamlf::IntList(s, "conc-list", {}, where,
+                                                    {1, kMaxConcurrency}));
     for (int64_t v : list) concs.push_back(static_cast<int>(v));
   } else {
-    INFX_ASSIGN_OR_RETURN(int64_t start, yamlf::Int(s, "conc-start", 0, where));
-    INFX_ASSIGN_OR_RETURN(int64_t end, yamlf::Int(s, "conc-end", 0, where));
+    INFX_ASSIGN_OR_RETURN(int64_t start, yamlf::Int(s, "conc-start", 0, where,
+                                                    {1, kMaxConcurrency}));
+    INFX_ASSIGN_OR_RETURN(
+        int64_t end, yamlf::Int(s, "conc-end", 0, where, {1, kMaxConcurrency}));
     concs = DoublingRange(static_cast<int>(start), static_cast<int>(end));
     if (concs.empty()) {
       return Status::InvalidArgument(fmt::format(
@@ -258,8 +265,10 @@ Status Importer::Sequence(const std::string& name, const ServingConfig& base,
                           const Lookup& entry_values, const YAML::Node& seq,
                           const std::string& where) {
   INFX_RETURN_IF_ERROR(yamlf::CheckMap(seq, where));
-  INFX_ASSIGN_OR_RETURN(int64_t isl, yamlf::Int(seq, "isl", 0, where));
-  INFX_ASSIGN_OR_RETURN(int64_t osl, yamlf::Int(seq, "osl", 0, where));
+  INFX_ASSIGN_OR_RETURN(
+      int64_t isl, yamlf::Int(seq, "isl", 0, where, {1, kMaxSequenceTokens}));
+  INFX_ASSIGN_OR_RETURN(
+      int64_t osl, yamlf::Int(seq, "osl", 0, where, {1, kMaxSequenceTokens}));
   if (isl < 1 || osl < 1) {
     return Status::InvalidArgument(where + ": needs isl and osl >= 1");
   }

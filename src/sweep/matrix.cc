@@ -3,16 +3,25 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "common/files.h"
 #include "sweep/eval_spec.h"
+#include "sweep/model_name.h"
+#include "sweep/target_spec.h"
 #include "sweep/yaml_fields.h"
 
 namespace infx::sweep {
 namespace {
 
 using yamlf::CheckKeys;
+
+constexpr yamlf::Range kConcurrencyRange{1, kMaxConcurrency};
+constexpr yamlf::Range kParallelRange{1, kMaxParallelism};
+constexpr yamlf::Range kTokensRange{1, kMaxSequenceTokens};
+constexpr yamlf::Range kPromptsRange{1, kMaxPromptsPerPoint};
 
 std::string ConfigWhere(const std::string& source, size_t i) {
   return fmt::format("{}: configs[{}]", source, i);
@@ -26,16 +35,18 @@ Result<std::vector<int>> ParseConcurrency(const YAML::Node& parent,
   if (n && n.IsMap()) {
     const std::string w = where + ": concurrency";
     INFX_RETURN_IF_ERROR(CheckKeys(n, {"start", "end"}, w));
-    INFX_ASSIGN_OR_RETURN(int64_t start, yamlf::Int(n, "start", 1, w));
-    INFX_ASSIGN_OR_RETURN(int64_t end, yamlf::Int(n, "end", start, w));
+    INFX_ASSIGN_OR_RETURN(int64_t start,
+                          yamlf::Int(n, "start", 1, w, kConcurrencyRange));
+    INFX_ASSIGN_OR_RETURN(int64_t end,
+                          yamlf::Int(n, "end", start, w, kConcurrencyRange));
     if (start < 1 || end < start) {
       return Status::InvalidArgument(fmt::format(
           "{}: needs 1 <= start <= end, got start {} end {}", w, start, end));
     }
     return DoublingRange(static_cast<int>(start), static_cast<int>(end));
   }
-  INFX_ASSIGN_OR_RETURN(auto list,
-                        yamlf::IntList(parent, "concurrency", {}, where));
+  INFX_ASSIGN_OR_RETURN(auto list, yamlf::IntList(parent, "concurrency", {},
+                                                  where, kConcurrencyRange));
   for (int64_t c : list) {
     if (c < 1) {
       return Status::InvalidArgument(
@@ -54,10 +65,13 @@ Result<WorkerPool> ParseWorkerPool(const YAML::Node& n,
       CheckKeys(n, {"num_workers", "tp", "pp", "ep", "dp_attention"}, where));
   WorkerPool w;
   INFX_ASSIGN_OR_RETURN(int64_t workers,
-                        yamlf::Int(n, "num_workers", 1, where));
-  INFX_ASSIGN_OR_RETURN(int64_t tp, yamlf::Int(n, "tp", 1, where));
-  INFX_ASSIGN_OR_RETURN(int64_t pp, yamlf::Int(n, "pp", 1, where));
-  INFX_ASSIGN_OR_RETURN(int64_t ep, yamlf::Int(n, "ep", 1, where));
+                        yamlf::Int(n, "num_workers", 1, where, kParallelRange));
+  INFX_ASSIGN_OR_RETURN(int64_t tp,
+                        yamlf::Int(n, "tp", 1, where, kParallelRange));
+  INFX_ASSIGN_OR_RETURN(int64_t pp,
+                        yamlf::Int(n, "pp", 1, where, kParallelRange));
+  INFX_ASSIGN_OR_RETURN(int64_t ep,
+                        yamlf::Int(n, "ep", 1, where, kParallelRange));
   INFX_ASSIGN_OR_RETURN(w.dp_attention,
                         yamlf::Bool(n, "dp_attention", false, where));
   if (workers < 1 || tp < 1 || pp < 1 || ep < 1) {
@@ -69,17 +83,6 @@ Result<WorkerPool> ParseWorkerPool(const YAML::Node& n,
   w.pp = static_cast<int>(pp);
   w.ep = static_cast<int>(ep);
   return w;
-}
-
-Status CheckPositive(const std::vector<int64_t>& values, const char* key,
-                     const std::string& where) {
-  for (int64_t v : values) {
-    if (v < 1) {
-      return Status::InvalidArgument(
-          fmt::format("{}: '{}' values must be >= 1, got {}", where, key, v));
-    }
-  }
-  return Status::Ok();
 }
 
 // Defaults for a config block: the matrix's `defaults:` mapping.
@@ -108,6 +111,65 @@ Result<BlockDefaults> ParseDefaults(const YAML::Node& root,
   return d;
 }
 
+// The parallelism variants of a config block: the disaggregated list.
+Result<std::vector<ServingConfig>> DisaggregatedShapes(
+    const YAML::Node& dis, const std::string& where) {
+  if (!dis.IsSequence() || dis.size() == 0) {
+    return Status::InvalidArgument(where +
+                                   ": 'disaggregated' must be a list of "
+                                   "{prefill: ..., decode: ...}");
+  }
+  std::vector<ServingConfig> shapes;
+  for (size_t i = 0; i < dis.size(); ++i) {
+    const std::string w = fmt::format("{}: disaggregated[{}]", where, i);
+    INFX_RETURN_IF_ERROR(CheckKeys(dis[i], {"prefill", "decode"}, w));
+    if (!dis[i]["prefill"] || !dis[i]["decode"]) {
+      return Status::InvalidArgument(w + ": needs both prefill and decode");
+    }
+    ServingConfig s;
+    INFX_ASSIGN_OR_RETURN(s.prefill,
+                          ParseWorkerPool(dis[i]["prefill"], w + ".prefill"));
+    INFX_ASSIGN_OR_RETURN(s.decode,
+                          ParseWorkerPool(dis[i]["decode"], w + ".decode"));
+    s.tp = s.decode->tp;
+    s.pp = s.decode->pp;
+    s.ep = s.decode->ep;
+    s.dp_attention = s.decode->dp_attention;
+    shapes.push_back(s);
+  }
+  return shapes;
+}
+
+// The parallelism variants of a config block: tp x pp x ep x dp_attention,
+// or its disaggregated list.
+Result<std::vector<ServingConfig>> ParseShapes(const YAML::Node& n,
+                                               const std::string& where) {
+  if (const YAML::Node dis = n["disaggregated"]) {
+    return DisaggregatedShapes(dis, where);
+  }
+  INFX_ASSIGN_OR_RETURN(auto tps,
+                        yamlf::IntList(n, "tp", {1}, where, kParallelRange));
+  INFX_ASSIGN_OR_RETURN(auto pps,
+                        yamlf::IntList(n, "pp", {1}, where, kParallelRange));
+  INFX_ASSIGN_OR_RETURN(auto eps,
+                        yamlf::IntList(n, "ep", {1}, where, kParallelRange));
+  INFX_ASSIGN_OR_RETURN(auto dpas,
+                        yamlf::BoolList(n, "dp_attention", {false}, where));
+  std::vector<ServingConfig> shapes;
+  for (int64_t tp : tps)
+    for (int64_t pp : pps)
+      for (int64_t ep : eps)
+        for (bool dpa : dpas) {
+          ServingConfig s;
+          s.tp = static_cast<int>(tp);
+          s.pp = static_cast<int>(pp);
+          s.ep = static_cast<int>(ep);
+          s.dp_attention = dpa;
+          shapes.push_back(s);
+        }
+  return shapes;
+}
+
 // Expands one `configs:` block into the cartesian product of its lists.
 Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
                         const BlockDefaults& defaults, Matrix& m) {
@@ -130,64 +192,21 @@ Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
   INFX_ASSIGN_OR_RETURN(
       std::string kv,
       yamlf::String(n, "kv_precision", defaults.kv_precision, where));
-  INFX_ASSIGN_OR_RETURN(auto tps, yamlf::IntList(n, "tp", {1}, where));
-  INFX_ASSIGN_OR_RETURN(auto pps, yamlf::IntList(n, "pp", {1}, where));
-  INFX_ASSIGN_OR_RETURN(auto eps, yamlf::IntList(n, "ep", {1}, where));
-  INFX_ASSIGN_OR_RETURN(auto dpas,
-                        yamlf::BoolList(n, "dp_attention", {false}, where));
-  INFX_RETURN_IF_ERROR(CheckPositive(tps, "tp", where));
-  INFX_RETURN_IF_ERROR(CheckPositive(pps, "pp", where));
-  INFX_RETURN_IF_ERROR(CheckPositive(eps, "ep", where));
   INFX_ASSIGN_OR_RETURN(std::vector<int> concs, ParseConcurrency(n, where));
   std::optional<double> min_score;
   if (n["eval_min_score"]) {
     INFX_ASSIGN_OR_RETURN(min_score,
                           ParseMinScore(n, "eval_min_score", 0, where));
   }
-
-  // Parallelism variants: aggregated product, or the disaggregated list.
-  std::vector<ServingConfig> shapes;
-  if (const YAML::Node dis = n["disaggregated"]) {
-    if (!dis.IsSequence() || dis.size() == 0) {
-      return Status::InvalidArgument(where +
-                                     ": 'disaggregated' must be a list of "
-                                     "{prefill: ..., decode: ...}");
-    }
-    for (size_t i = 0; i < dis.size(); ++i) {
-      const std::string w = fmt::format("{}: disaggregated[{}]", where, i);
-      INFX_RETURN_IF_ERROR(CheckKeys(dis[i], {"prefill", "decode"}, w));
-      if (!dis[i]["prefill"] || !dis[i]["decode"]) {
-        return Status::InvalidArgument(w + ": needs both prefill and decode");
-      }
-      ServingConfig s;
-      INFX_ASSIGN_OR_RETURN(s.prefill,
-                            ParseWorkerPool(dis[i]["prefill"], w + ".prefill"));
-      INFX_ASSIGN_OR_RETURN(s.decode,
-                            ParseWorkerPool(dis[i]["decode"], w + ".decode"));
-      s.tp = s.decode->tp;
-      s.pp = s.decode->pp;
-      s.ep = s.decode->ep;
-      s.dp_attention = s.decode->dp_attention;
-      shapes.push_back(s);
-    }
-  } else {
-    for (int64_t tp : tps)
-      for (int64_t pp : pps)
-        for (int64_t ep : eps)
-          for (bool dpa : dpas) {
-            ServingConfig s;
-            s.tp = static_cast<int>(tp);
-            s.pp = static_cast<int>(pp);
-            s.ep = static_cast<int>(ep);
-            s.dp_attention = dpa;
-            shapes.push_back(s);
-          }
-  }
+  INFX_ASSIGN_OR_RETURN(std::vector<ServingConfig> shapes,
+                        ParseShapes(n, where));
+  const std::string model_name = ModelKeyName(model);
   for (const auto& hw : hws)
     for (const auto& engine : engines)
       for (const auto& prec : precs)
         for (ServingConfig s : shapes) {
           s.model = model;
+          s.model_name = model_name;
           s.hardware = hw;
           s.engine = engine;
           s.precision = prec;
@@ -202,8 +221,8 @@ Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
 Result<Workload> ParseWorkload(const YAML::Node& n, const std::string& where) {
   INFX_RETURN_IF_ERROR(CheckKeys(n, {"isl", "osl", "range_ratio"}, where));
   Workload w;
-  INFX_ASSIGN_OR_RETURN(w.isl, yamlf::Int(n, "isl", 0, where));
-  INFX_ASSIGN_OR_RETURN(w.osl, yamlf::Int(n, "osl", 0, where));
+  INFX_ASSIGN_OR_RETURN(w.isl, yamlf::Int(n, "isl", 0, where, kTokensRange));
+  INFX_ASSIGN_OR_RETURN(w.osl, yamlf::Int(n, "osl", 0, where, kTokensRange));
   INFX_ASSIGN_OR_RETURN(w.range_ratio,
                         yamlf::Double(n, "range_ratio", 1.0, where));
   if (w.isl < 1 || w.osl < 1) {
@@ -224,13 +243,17 @@ Result<PromptCount> ParsePrompts(const YAML::Node& root,
   if (!n) return p;
   const std::string w = source + ": prompts";
   if (n.IsScalar()) {
-    INFX_ASSIGN_OR_RETURN(int64_t per, yamlf::Int(root, "prompts", 10, source));
+    INFX_ASSIGN_OR_RETURN(
+        int64_t per, yamlf::Int(root, "prompts", 10, source, kPromptsRange));
     p.per_concurrency = static_cast<int>(per);
   } else {
     INFX_RETURN_IF_ERROR(CheckKeys(n, {"per_concurrency", "min", "max"}, w));
-    INFX_ASSIGN_OR_RETURN(int64_t per, yamlf::Int(n, "per_concurrency", 10, w));
-    INFX_ASSIGN_OR_RETURN(int64_t mn, yamlf::Int(n, "min", 1, w));
-    INFX_ASSIGN_OR_RETURN(int64_t mx, yamlf::Int(n, "max", 0, w));
+    INFX_ASSIGN_OR_RETURN(
+        int64_t per, yamlf::Int(n, "per_concurrency", 10, w, kPromptsRange));
+    INFX_ASSIGN_OR_RETURN(int64_t mn,
+                          yamlf::Int(n, "min", 1, w, kPromptsRange));
+    INFX_ASSIGN_OR_RETURN(int64_t mx,
+                          yamlf::Int(n, "max", 0, w, {0, kMaxPromptsPerPoint}));
     p.per_concurrency = static_cast<int>(per);
     p.min = static_cast<int>(mn);
     p.max = static_cast<int>(mx);
@@ -243,102 +266,10 @@ Result<PromptCount> ParsePrompts(const YAML::Node& root,
   return p;
 }
 
-Result<TargetSpec> ParseTarget(const YAML::Node& root,
-                               const std::string& source) {
-  TargetSpec t;
-  const YAML::Node n = root["target"];
-  if (!n) return t;
-  const std::string w = source + ": target";
-  INFX_RETURN_IF_ERROR(
-      CheckKeys(n, {"type", "url", "model_name", "emulator", "launch"}, w));
-  INFX_ASSIGN_OR_RETURN(std::string type,
-                        yamlf::String(n, "type", "emulator", w));
-  INFX_ASSIGN_OR_RETURN(t.url, yamlf::String(n, "url", "", w));
-  INFX_ASSIGN_OR_RETURN(t.served_model_name,
-                        yamlf::String(n, "model_name", "", w));
-  if (type == "emulator") {
-    t.kind = TargetKind::kEmulator;
-  } else if (type == "url") {
-    t.kind = TargetKind::kUrl;
-    if (t.url.empty())
-      return Status::InvalidArgument(w + ": type url needs 'url'");
-  } else if (type == "launch") {
-    t.kind = TargetKind::kLaunch;
-  } else {
-    return Status::InvalidArgument(
-        fmt::format("{}: unknown type '{}' (emulator, url, launch)", w, type));
-  }
-  if (const YAML::Node e = n["emulator"]) {
-    const std::string we = w + ".emulator";
-    INFX_RETURN_IF_ERROR(CheckKeys(e,
-                                   {"time_scale", "noise", "max_num_seqs",
-                                    "max_batched_tokens", "kv_cache_fraction"},
-                                   we));
-    auto& em = t.emulator;
-    INFX_ASSIGN_OR_RETURN(em.time_scale,
-                          yamlf::Double(e, "time_scale", 1.0, we));
-    INFX_ASSIGN_OR_RETURN(em.noise, yamlf::Double(e, "noise", 0, we));
-    INFX_ASSIGN_OR_RETURN(em.max_num_seqs,
-                          yamlf::Int(e, "max_num_seqs", 256, we));
-    INFX_ASSIGN_OR_RETURN(em.max_batched_tokens,
-                          yamlf::Int(e, "max_batched_tokens", 8192, we));
-    INFX_ASSIGN_OR_RETURN(em.kv_cache_fraction,
-                          yamlf::Double(e, "kv_cache_fraction", 0, we));
-  }
-  if (const YAML::Node l = n["launch"]) {
-    const std::string wl = w + ".launch";
-    INFX_RETURN_IF_ERROR(CheckKeys(
-        l,
-        {"command", "commands", "health_path", "startup_timeout_s",
-         "shutdown_grace_s", "log_dir", "version_command", "host", "port"},
-        wl));
-    auto& ls = t.launch;
-    INFX_ASSIGN_OR_RETURN(std::string cmd, yamlf::String(l, "command", "", wl));
-    if (!cmd.empty()) ls.commands["default"] = cmd;
-    if (const YAML::Node cmds = l["commands"]) {
-      INFX_RETURN_IF_ERROR(yamlf::CheckMap(cmds, wl + ".commands"));
-      for (const auto& kv : cmds) {
-        if (!kv.second.IsScalar()) {
-          return Status::InvalidArgument(wl + ".commands: values are strings");
-        }
-        ls.commands[kv.first.as<std::string>("")] = kv.second.Scalar();
-      }
-    }
-    INFX_ASSIGN_OR_RETURN(ls.health_path,
-                          yamlf::String(l, "health_path", "", wl));
-    INFX_ASSIGN_OR_RETURN(ls.startup_timeout_s,
-                          yamlf::Double(l, "startup_timeout_s", 900, wl));
-    INFX_ASSIGN_OR_RETURN(ls.shutdown_grace_s,
-                          yamlf::Double(l, "shutdown_grace_s", 15, wl));
-    INFX_ASSIGN_OR_RETURN(ls.log_dir,
-                          yamlf::String(l, "log_dir", "infx-logs", wl));
-    INFX_ASSIGN_OR_RETURN(ls.version_command,
-                          yamlf::String(l, "version_command", "", wl));
-    INFX_ASSIGN_OR_RETURN(ls.host, yamlf::String(l, "host", "127.0.0.1", wl));
-    INFX_ASSIGN_OR_RETURN(int64_t port, yamlf::Int(l, "port", 0, wl));
-    ls.port = static_cast<int>(port);
-  }
-  if (t.kind == TargetKind::kLaunch && t.launch.commands.empty()) {
-    return Status::InvalidArgument(
-        w + ": type launch needs launch.command or launch.commands");
-  }
-  return t;
-}
-
-Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
-  INFX_RETURN_IF_ERROR(
-      CheckKeys(root,
-                {"name", "seed", "target", "defaults", "configs", "workloads",
-                 "concurrency", "repetitions", "prompts", "warmup_requests",
-                 "point_timeout_s", "endpoint", "eval", "executor"},
-                source));
-  INFX_ASSIGN_OR_RETURN(m.name, yamlf::String(root, "name", "sweep", source));
-  INFX_ASSIGN_OR_RETURN(int64_t seed, yamlf::Int(root, "seed", 0, source));
-  m.seed = static_cast<uint64_t>(seed);
-  INFX_ASSIGN_OR_RETURN(m.target, ParseTarget(root, source));
-  // Read by the executor module (docs/cluster.md), opaque here.
-  if (root["executor"]) m.executor = YAML::Clone(root["executor"]);
-  INFX_ASSIGN_OR_RETURN(BlockDefaults defaults, ParseDefaults(root, source));
+// The `configs` and `workloads` lists (both required, non-empty).
+Status ParseConfigsAndWorkloads(const YAML::Node& root,
+                                const std::string& source,
+                                const BlockDefaults& defaults, Matrix& m) {
   const YAML::Node configs = root["configs"];
   if (!configs || !configs.IsSequence() || configs.size() == 0) {
     return Status::InvalidArgument(source +
@@ -359,20 +290,44 @@ Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
                                   fmt::format("{}: workloads[{}]", source, i)));
     m.workloads.push_back(w);
   }
+  return Status::Ok();
+}
+
+Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
+  INFX_RETURN_IF_ERROR(
+      CheckKeys(root,
+                {"name", "seed", "target", "defaults", "configs", "workloads",
+                 "concurrency", "repetitions", "prompts", "warmup_requests",
+                 "point_timeout_s", "endpoint", "eval", "executor"},
+                source));
+  INFX_ASSIGN_OR_RETURN(m.name, yamlf::String(root, "name", "sweep", source));
+  INFX_ASSIGN_OR_RETURN(int64_t seed,
+                        yamlf::Int(root, "seed", 0, source,
+                                   {0, std::numeric_limits<int64_t>::max()}));
+  m.seed = static_cast<uint64_t>(seed);
+  INFX_ASSIGN_OR_RETURN(m.target, ParseTarget(root, source));
+  // Read by the executor module (docs/cluster.md), opaque here.
+  if (root["executor"]) m.executor = YAML::Clone(root["executor"]);
+  INFX_ASSIGN_OR_RETURN(BlockDefaults defaults, ParseDefaults(root, source));
+  INFX_RETURN_IF_ERROR(ParseConfigsAndWorkloads(root, source, defaults, m));
   INFX_ASSIGN_OR_RETURN(m.concurrencies, ParseConcurrency(root, source));
   if (m.concurrencies.empty()) m.concurrencies = {1};
-  INFX_ASSIGN_OR_RETURN(int64_t reps,
-                        yamlf::Int(root, "repetitions", 1, source));
-  if (reps < 1) {
-    return Status::InvalidArgument(source + ": repetitions must be >= 1");
-  }
+  INFX_ASSIGN_OR_RETURN(int64_t reps, yamlf::Int(root, "repetitions", 1, source,
+                                                 {1, kMaxRepetitions}));
   m.repetitions = static_cast<int>(reps);
   INFX_ASSIGN_OR_RETURN(m.prompts, ParsePrompts(root, source));
-  INFX_ASSIGN_OR_RETURN(int64_t warmup,
-                        yamlf::Int(root, "warmup_requests", 0, source));
+  INFX_ASSIGN_OR_RETURN(
+      int64_t warmup,
+      yamlf::Int(root, "warmup_requests", 0, source, {0, kMaxWarmupRequests}));
   m.warmup_requests = static_cast<int>(warmup);
   INFX_ASSIGN_OR_RETURN(m.point_timeout_s,
                         yamlf::Double(root, "point_timeout_s", 0, source));
+  if (!(m.point_timeout_s >= 0) || !std::isfinite(m.point_timeout_s)) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: point_timeout_s must be a finite number of seconds >= 0 (0 = no "
+        "limit), got {}",
+        source, m.point_timeout_s));
+  }
   INFX_ASSIGN_OR_RETURN(
       m.endpoint, yamlf::String(root, "endpoint", "/v1/completions", source));
   INFX_ASSIGN_OR_RETURN(m.eval, ParseEvalBlock(root, source));
@@ -392,6 +347,9 @@ Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
 double Matrix::EvalMinScore(const ServingConfig& config) const {
   if (config.eval_min_score) return *config.eval_min_score;
   auto it = eval.min_score_by_model.find(config.model);
+  if (it == eval.min_score_by_model.end() && !config.model_name.empty()) {
+    it = eval.min_score_by_model.find(config.model_name);
+  }
   return it != eval.min_score_by_model.end() ? it->second : eval.min_score;
 }
 
@@ -419,8 +377,9 @@ std::string ServingConfig::ParallelismLabel() const {
 }
 
 std::string ServingConfig::Key() const {
-  std::string key = fmt::format("{}/{}/{}/{}/{}", model, hardware, engine,
-                                precision, ParallelismLabel());
+  std::string key =
+      fmt::format("{}/{}/{}/{}/{}", model_name.empty() ? model : model_name,
+                  hardware, engine, precision, ParallelismLabel());
   if (auto it = metadata.find("inferencex-entry"); it != metadata.end()) {
     key = it->second + ":" + key;
   }
@@ -444,7 +403,7 @@ int PromptCount::For(int concurrency) const {
   int64_t n = static_cast<int64_t>(concurrency) * per_concurrency;
   n = std::max<int64_t>(n, min);
   if (max > 0) n = std::min<int64_t>(n, max);
-  return static_cast<int>(n);
+  return static_cast<int>(std::min<int64_t>(n, kMaxPromptsPerPoint));
 }
 
 std::vector<int> DoublingRange(int start, int end) {

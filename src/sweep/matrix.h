@@ -21,6 +21,15 @@
 
 namespace infx::sweep {
 
+// Bounds of the matrix's integers (docs/matrix.md): every one is parsed as
+// 64-bit and a value outside its bounds is an error naming the field.
+inline constexpr int64_t kMaxConcurrency = 1'000'000;
+inline constexpr int64_t kMaxParallelism = 1024;  // tp, pp, ep, num_workers
+inline constexpr int64_t kMaxSequenceTokens = 10'000'000;  // isl, osl
+inline constexpr int64_t kMaxRepetitions = 1000;
+inline constexpr int64_t kMaxPromptsPerPoint = 10'000'000;
+inline constexpr int64_t kMaxWarmupRequests = 1'000'000;
+
 // One worker pool of a disaggregated deployment (prefill or decode), as in
 // InferenceX's `prefill:` / `decode:` blocks.
 struct WorkerPool {
@@ -36,6 +45,9 @@ struct WorkerPool {
 // (model::LoadModel); `hardware` a hardware::HardwareCatalog name.
 struct ServingConfig {
   std::string model;
+  // The model's name in Key(): "" = `model` (sweep/model_name.h names
+  // models given as paths, e.g. "tiny-hf@3f09c1").
+  std::string model_name;
   std::string hardware = "h200";
   std::string engine = "vllm";  // vllm | sglang | trtllm | llama.cpp | ...
   std::string precision = "bf16";
@@ -60,8 +72,8 @@ struct ServingConfig {
   // "tp2", "tp8-ep8-dpa", "p1x4-d2x8" (disaggregated).
   std::string ParallelismLabel() const;
   // Stable key, unique per distinct config:
-  // "llama-3.1-8b/h200/vllm/bf16/tp2" (+ "/kv-fp8", "/spec-mtp" when set;
-  // imported configs are prefixed "<inferencex entry>:").
+  // "llama-3.1-8b/h200/vllm/bf16/tp2" (model_name when set) (+ "/kv-fp8",
+  // "/spec-mtp" when set; imported configs are prefixed "<inferencex entry>:").
   std::string Key() const;
 };
 
@@ -108,6 +120,9 @@ struct LaunchSpec {
   std::string version_command;
   std::string host = "127.0.0.1";
   int port = 0;  // 0 = pick a free port per launch
+  // The run whose engines these are (set by the runner, not the matrix):
+  // names the engine logs, so that runs never share a log file.
+  int64_t run_id = 0;
 };
 
 struct TargetSpec {
@@ -117,6 +132,8 @@ struct TargetSpec {
   std::string served_model_name;
   EmulatorTargetSpec emulator;
   LaunchSpec launch;
+  // Copy of Matrix::hardware_file for the emulator (set by the runner).
+  std::string hardware_file;
 };
 
 // Which measured points of a config get an eval (`eval.points`).
@@ -177,6 +194,9 @@ struct Matrix {
   std::string endpoint = "/v1/completions";
   TargetSpec target;
   EvalSpec eval;
+  // Hardware additions and overrides (`infx sweep --hardware-file`); "" =
+  // the built-in catalog only. Hardware names outside it are errors.
+  std::string hardware_file;
   // Fields read but not honoured, one line each ("spec-decoding: mtp in
   // dsr1-fp8-h200-sglang-mtp (not emulated)"). Never dropped silently.
   std::vector<std::string> unhonoured;

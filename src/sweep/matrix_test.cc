@@ -217,5 +217,52 @@ TEST(MatrixTest, ErrorsNameTheField) {
   ASSERT_FALSE(bad_conc.ok());
 }
 
+// issue 12 defect 3: integers are parsed as 64-bit and range-checked, with
+// the field named; nothing wraps at 32 bits.
+TEST(MatrixTest, IntegersDoNotWrapAndNameTheField) {
+  const std::string tail = "\nworkloads: [{isl: 8, osl: 8}]\n";
+  struct Case {
+    std::string text;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"configs: [{model: m}]\nconcurrency: [4294967297]", "'concurrency'"},
+      {"configs: [{model: m}]\nconcurrency: 100000000000", "'concurrency'"},
+      {"configs: [{model: m, tp: 4294967297}]", "'tp'"},
+      {"configs: [{model: m, concurrency: {start: 1, end: 4294967297}}]",
+       "'end'"},
+      {"configs: [{model: m, disaggregated: [{prefill: {tp: 4294967297}, "
+       "decode: {}}]}]",
+       "'tp'"},
+      {"configs: [{model: m}]\nrepetitions: 4294967297", "'repetitions'"},
+      {"configs: [{model: m}]\nprompts: 4294967297", "'prompts'"},
+      {"configs: [{model: m}]\nwarmup_requests: 4294967297",
+       "'warmup_requests'"},
+  };
+  for (const auto& c : cases) {
+    auto m = Parse(c.text + tail);
+    ASSERT_FALSE(m.ok()) << c.text << " parsed as concurrency "
+                         << (m.ok() && !m->concurrencies.empty()
+                                 ? m->concurrencies[0]
+                                 : 0);
+    EXPECT_NE(m.status().message().find(c.field + " must be between"),
+              std::string::npos)
+        << m.status().message();
+    const std::string& msg = m.status().message();
+    EXPECT_TRUE(msg.find("4294967297") != std::string::npos ||
+                msg.find("100000000000") != std::string::npos)
+        << "the message shows the value: " << m.status().message();
+  }
+  auto isl = Parse(
+      "configs: [{model: m}]\nworkloads: [{isl: 100000000000, "
+      "osl: 8}]\n");
+  ASSERT_FALSE(isl.ok());
+  EXPECT_NE(isl.status().message().find("workloads[0]: 'isl' must be between"),
+            std::string::npos)
+      << isl.status().message();
+  auto seed = Parse("seed: 18446744073709551615\nconfigs: [{model: m}]" + tail);
+  EXPECT_FALSE(seed.ok());
+}
+
 }  // namespace
 }  // namespace infx::sweep

@@ -109,12 +109,21 @@ Status CheckKeys(const YAML::Node& node, const std::set<std::string>& allowed,
   return Status::Ok();
 }
 
+Status CheckRange(int64_t value, const std::string& key, Range range,
+                  const std::string& where) {
+  if (value >= range.min && value <= range.max) return Status::Ok();
+  return Status::InvalidArgument(
+      fmt::format("{}: '{}' must be between {} and {}, got {}", where, key,
+                  range.min, range.max, value));
+}
+
 Result<int64_t> Int(const YAML::Node& node, const std::string& key,
-                    int64_t fallback, const std::string& where) {
+                    int64_t fallback, const std::string& where, Range range) {
   const YAML::Node n = node[key];
   if (!n) return fallback;
   auto v = ScalarInt(n);
   if (!v) return TypeError(where, key, n, "an integer");
+  INFX_RETURN_IF_ERROR(CheckRange(*v, key, range, where));
   return *v;
 }
 
@@ -148,9 +157,18 @@ Result<std::string> String(const YAML::Node& node, const std::string& key,
 Result<std::vector<int64_t>> IntList(const YAML::Node& node,
                                      const std::string& key,
                                      std::vector<int64_t> fallback,
-                                     const std::string& where) {
-  return List<int64_t>(node, key, std::move(fallback), where,
-                       "an integer or a list of integers", ScalarInt);
+                                     const std::string& where, Range range) {
+  INFX_ASSIGN_OR_RETURN(auto list,
+                        List<int64_t>(node, key, std::move(fallback), where,
+                                      "an integer or a list of "
+                                      "integers",
+                                      ScalarInt));
+  if (node[key]) {
+    for (int64_t v : list) {
+      INFX_RETURN_IF_ERROR(CheckRange(v, key, range, where));
+    }
+  }
+  return list;
 }
 
 Result<std::vector<std::string>> StringList(const YAML::Node& node,

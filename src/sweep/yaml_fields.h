@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,9 +24,19 @@ Status CheckMap(const YAML::Node& node, const std::string& where);
 Status CheckKeys(const YAML::Node& node, const std::set<std::string>& allowed,
                  const std::string& where);
 
-// Scalar fields; absent -> fallback. Wrong type -> InvalidArgument.
+// Inclusive bounds of an integer field. Integers are parsed as 64-bit and
+// checked against their field's range, never narrowed silently: the
+// default is the range of a 32-bit int.
+struct Range {
+  int64_t min = std::numeric_limits<int32_t>::min();
+  int64_t max = std::numeric_limits<int32_t>::max();
+};
+
+// Scalar fields; absent -> fallback. Wrong type or out of `range` ->
+// InvalidArgument naming the field, the bounds and the value.
 Result<int64_t> Int(const YAML::Node& node, const std::string& key,
-                    int64_t fallback, const std::string& where);
+                    int64_t fallback, const std::string& where,
+                    Range range = {});
 Result<double> Double(const YAML::Node& node, const std::string& key,
                       double fallback, const std::string& where);
 Result<bool> Bool(const YAML::Node& node, const std::string& key, bool fallback,
@@ -38,7 +49,11 @@ Result<std::string> String(const YAML::Node& node, const std::string& key,
 Result<std::vector<int64_t>> IntList(const YAML::Node& node,
                                      const std::string& key,
                                      std::vector<int64_t> fallback,
-                                     const std::string& where);
+                                     const std::string& where,
+                                     Range range = {});
+// InvalidArgument unless range.min <= value <= range.max.
+Status CheckRange(int64_t value, const std::string& key, Range range,
+                  const std::string& where);
 Result<std::vector<std::string>> StringList(const YAML::Node& node,
                                             const std::string& key,
                                             std::vector<std::string> fallback,
