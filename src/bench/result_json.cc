@@ -62,6 +62,8 @@ json ConfigJson(const BenchResult& r) {
   j["random_input_len"] = c.dataset.input_len;
   j["random_output_len"] = c.dataset.output_len;
   j["random_range_ratio"] = c.dataset.range_ratio;
+  // Which of the two "range ratio" definitions the lengths followed.
+  j["random_range_ratio_definition"] = "inferencex";
   j["random_prefix_len"] = c.dataset.prefix_len;
   j["ignore_eos"] = c.sampling.ignore_eos;
   j["seed"] = c.seed;

@@ -10,6 +10,7 @@
 #include "hardware/catalog.h"
 #include "model/model_loader.h"
 #include "perf/cost_model.h"
+#include "perf/deployment.h"
 #include "perf/memory.h"
 
 namespace infx::emulator {
@@ -38,8 +39,15 @@ struct Planned {
 Result<Planned> PlanDeployment(const EmulatorOptions& o) {
   auto model = model::LoadModel(o.model);
   if (!model.ok()) return model.status().WithContext("--model");
-  auto hw = hardware::HardwareCatalog::Builtin().Find(o.hardware);
+  hardware::HardwareCatalog catalog = hardware::HardwareCatalog::Builtin();
+  if (!o.hardware_file.empty()) {
+    INFX_RETURN_IF_ERROR(
+        catalog.MergeYamlFile(o.hardware_file).WithContext("--hardware-file"));
+  }
+  auto hw = catalog.Find(o.hardware);
   if (!hw.ok()) return hw.status().WithContext("--hardware");
+  auto engine = perf::ParseEngine(o.engine.empty() ? "vllm" : o.engine);
+  if (!engine.ok()) return engine.status().WithContext("--engine");
   auto weights = ParsePrecision(o.precision);
   if (!weights.ok()) return weights.status().WithContext("--precision");
   auto kv =
@@ -54,9 +62,9 @@ Result<Planned> PlanDeployment(const EmulatorOptions& o) {
   p.deployment.weight_precision = *weights;
   p.deployment.kv_precision = *kv;
   p.deployment.parallelism = {o.tp, o.pp, o.ep, o.dp_attention};
-  p.deployment.engine = perf::Engine::kVllm;
+  p.deployment.engine = *engine;
   p.deployment.calibration =
-      perf::DefaultCalibration(p.deployment.hardware, perf::Engine::kVllm);
+      perf::DefaultCalibration(p.deployment.hardware, *engine);
   if (o.kv_cache_fraction > 0) {
     if (o.kv_cache_fraction > 1) {
       return Status::InvalidArgument("--kv-cache-fraction must be in (0, 1]");
@@ -133,6 +141,7 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
   info.deployment_label =
       fmt::format("{} on {} {} {}", d.model.name, d.hardware.name,
                   d.parallelism.Label(), PrecisionName(d.weight_precision));
+  info.engine = std::string(perf::EngineName(d.engine));
   info.kv_capacity_tokens = options.kv_capacity_tokens > 0
                                 ? options.kv_capacity_tokens
                                 : planned.memory.kv_capacity_tokens;

@@ -31,6 +31,11 @@ struct EmulatorOptions {
   // `model` as given.
   std::string served_model_name;
   std::string hardware = "h200";  // hardware::HardwareCatalog name
+  // Hardware additions/overrides (--hardware-file); "" = built-in only.
+  std::string hardware_file;
+  // Whose calibration times the steps: vllm | sglang | trtllm
+  // (perf::DefaultCalibration); "" = vllm.
+  std::string engine = "vllm";
   int tp = 1;
   int pp = 1;
   int ep = 1;
@@ -68,6 +73,7 @@ struct EmulatorOptions {
 struct EmulatorInfo {
   std::string served_model_name;
   std::string deployment_label;  // "llama-3.1-8b on h200 tp1 bf16"
+  std::string engine;            // calibration used: "vllm", "sglang", ...
   int64_t kv_capacity_tokens = 0;
   int64_t kv_blocks = 0;              // of kBlockSizeTokens
   int64_t max_model_len = 0;          // context length accepted per request

@@ -97,5 +97,47 @@ TEST(PlanInitialPointsTest, UnpredictableConfigsKeepCoarseLevels) {
   EXPECT_LE(small.points.size(), 10u);
 }
 
+// issue 12 defect 15: a resumed --plan sweep counts exactly what the store
+// holds, including a point an earlier invocation stored outside this
+// invocation's plan (a refinement point stored just before a kill -9).
+TEST(RunPlannedSweepTest, ResumedSummaryCountsEveryStoredPoint) {
+  auto store = store::OpenResultsStore(":memory:");
+  ASSERT_TRUE(store.ok());
+  SweepOptions options;
+  ServingConfig c;
+  c.model = "llama-3.1-8b";
+  options.matrix.configs = {c};
+  options.matrix.config_concurrencies = {{}};
+  options.matrix.workloads = {Workload{8, 4, 1.0}};
+  options.matrix.concurrencies = {1, 2, 4, 8};
+  options.matrix.prompts.per_concurrency = 1;
+  options.matrix.prompts.min = 2;
+  options.matrix.target.emulator.time_scale = 0;  // no model time
+  options.matrix_text = "plan-resume";
+  options.predict = false;
+  PlanSweepOptions plan;
+  plan.budget_points = 2;
+  plan.max_rounds = 0;
+  auto first = RunPlannedSweep(options, plan, **store);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  // What a killed refinement round of the first invocation left behind.
+  store::PointRecord extra;
+  extra.key = MakePointKey(options.matrix, Point{0, 0, 3, 0, 3}, first->run_id);
+  extra.metrics.completed = 3;
+  extra.metrics.tput_per_gpu_total = 10;
+  extra.metrics.interactivity_tok_s_user = 10;
+  ASSERT_TRUE((*store)->InsertPoint(extra).ok());
+  options.resume = true;
+  auto resumed = RunPlannedSweep(options, plan, **store);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  auto stored = (*store)->ListPoints(first->run_id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(resumed->points_measured + resumed->points_resumed +
+                resumed->points_failed_stored,
+            static_cast<int>(stored->size()));
+  EXPECT_EQ(resumed->points_resumed, static_cast<int>(stored->size()));
+  EXPECT_EQ(resumed->points_measured, 0);
+}
+
 }  // namespace
 }  // namespace infx::sweep

@@ -13,7 +13,8 @@
 namespace infx::sweep {
 
 Result<perf::Deployment> DeploymentFor(const ServingConfig& config,
-                                       const EmulatorTargetSpec& emulator) {
+                                       const EmulatorTargetSpec& emulator,
+                                       const std::string& hardware_file) {
   if (config.disaggregated()) {
     return Status::FailedPrecondition(
         fmt::format("{}: predictions for disaggregated configs are not wired",
@@ -21,9 +22,15 @@ Result<perf::Deployment> DeploymentFor(const ServingConfig& config,
   }
   perf::Deployment d;
   INFX_ASSIGN_OR_RETURN(d.model, model::LoadModel(config.model));
-  static const hardware::HardwareCatalog catalog =
+  static const hardware::HardwareCatalog builtin =
       hardware::HardwareCatalog::Builtin();
-  INFX_ASSIGN_OR_RETURN(d.hardware, catalog.Find(config.hardware));
+  if (hardware_file.empty()) {
+    INFX_ASSIGN_OR_RETURN(d.hardware, builtin.Find(config.hardware));
+  } else {
+    hardware::HardwareCatalog catalog = builtin;
+    INFX_RETURN_IF_ERROR(catalog.MergeYamlFile(hardware_file));
+    INFX_ASSIGN_OR_RETURN(d.hardware, catalog.Find(config.hardware));
+  }
   INFX_ASSIGN_OR_RETURN(d.weight_precision, ParsePrecision(config.precision));
   INFX_ASSIGN_OR_RETURN(
       d.kv_precision,
@@ -47,7 +54,8 @@ Result<perf::ServingPoint> PredictPoint(const Matrix& matrix, int config_index,
                                         int concurrency) {
   INFX_ASSIGN_OR_RETURN(
       perf::Deployment d,
-      DeploymentFor(matrix.configs[config_index], matrix.target.emulator));
+      DeploymentFor(matrix.configs[config_index], matrix.target.emulator,
+                    matrix.hardware_file));
   const perf::CostModel costs = perf::BuildCostModel(d);
   const perf::MemoryPlan memory = perf::PlanMemory(d);
   if (!memory.fits) {

@@ -20,8 +20,10 @@ namespace infx::sweep {
 
 // The perf deployment of an aggregated config; FailedPrecondition for a
 // disaggregated one, NotFound for an unknown model or GPU.
+// `hardware_file` adds to the built-in hardware catalog (--hardware-file).
 Result<perf::Deployment> DeploymentFor(const ServingConfig& config,
-                                       const EmulatorTargetSpec& emulator);
+                                       const EmulatorTargetSpec& emulator,
+                                       const std::string& hardware_file = "");
 
 // Predicted serving point of `config` on `workload` at `concurrency`, with
 // the emulator target's scheduler limits.

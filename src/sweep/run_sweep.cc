@@ -13,12 +13,18 @@
 // driving RunPoints with its own target does not link the emulator.
 namespace infx::sweep {
 
+Result<std::unique_ptr<ServingTarget>> MakeRunTarget(
+    const SweepOptions& options, int64_t run_id) {
+  TargetSpec spec = options.matrix.target;
+  spec.launch.run_id = run_id;
+  spec.hardware_file = options.matrix.hardware_file;
+  return MakeTarget(spec, options.matrix.seed, options.cancel);
+}
+
 Result<SweepSummary> RunSweep(const SweepOptions& options,
                               store::ResultsStore& store) {
   INFX_ASSIGN_OR_RETURN(int64_t run_id, OpenRun(options, store));
-  INFX_ASSIGN_OR_RETURN(
-      auto target,
-      MakeTarget(options.matrix.target, options.matrix.seed, options.cancel));
+  INFX_ASSIGN_OR_RETURN(auto target, MakeRunTarget(options, run_id));
   return RunPoints(options, ExpandPoints(options.matrix), *target, store,
                    run_id);
 }
@@ -32,6 +38,8 @@ void Merge(SweepSummary& total, const SweepSummary& round) {
   total.points_measured += round.points_measured;
   total.points_resumed += round.points_resumed;
   total.points_failed += round.points_failed;
+  total.points_failed_stored += round.points_failed_stored;
+  total.points_resumed_failed += round.points_resumed_failed;
   total.evals.insert(total.evals.end(), round.evals.begin(), round.evals.end());
   total.evals_failed += round.evals_failed;
   total.failures.insert(total.failures.end(), round.failures.begin(),
@@ -66,37 +74,37 @@ Result<std::vector<MeasuredPoint>> Measured(const Matrix& m,
   return out;
 }
 
-}  // namespace
-
-Result<SweepSummary> RunPlannedSweep(const SweepOptions& options,
-                                     const PlanSweepOptions& plan,
-                                     store::ResultsStore& store) {
-  const Matrix& m = options.matrix;
-  const int grid = static_cast<int>(ExpandPoints(m).size());
-  const int budget =
-      plan.budget_points > 0 ? plan.budget_points : std::max(1, grid / 2);
-  INFX_ASSIGN_OR_RETURN(int64_t run_id, OpenRun(options, store));
-  INFX_ASSIGN_OR_RETURN(auto target,
-                        MakeTarget(m.target, m.seed, options.cancel));
-  SweepOptions round_options = options;
-  round_options.finish_run = false;
-  auto note = [&](const std::string& line) {
-    if (options.progress) *options.progress << line << "\n";
-  };
-  // Step 1: the planner's initial points.
-  InitialPlan initial = PlanInitialPoints(m, plan);
-  for (const auto& line : initial.notes) note(line);
-  note(fmt::format("plan: {} initial points of a {}-point grid (budget {})",
-                   initial.points.size(), grid, budget));
-  std::set<std::tuple<int, int, int>> attempted;
-  for (const auto& p : initial.points) {
-    attempted.insert({p.config_index, p.workload_index, p.concurrency});
+// (config, workload, concurrency) of every point the run has stored.
+std::set<std::tuple<int, int, int>> Stored(
+    const Matrix& m, const std::vector<store::PointRecord>& points) {
+  std::map<std::string, int> config_index;
+  for (size_t i = 0; i < m.configs.size(); ++i) {
+    config_index[m.configs[i].Key()] = static_cast<int>(i);
   }
-  INFX_ASSIGN_OR_RETURN(
-      SweepSummary total,
-      RunPoints(round_options, initial.points, *target, store, run_id));
-  int used = static_cast<int>(initial.points.size());
-  // Step 2: refinement rounds where the measured frontier is coarsest.
+  std::set<std::tuple<int, int, int>> out;
+  for (const auto& p : points) {
+    auto c = config_index.find(p.key.config_key);
+    for (size_t w = 0; c != config_index.end() && w < m.workloads.size(); ++w) {
+      const Workload& wl = m.workloads[w];
+      if (wl.isl == p.key.isl && wl.osl == p.key.osl &&
+          wl.range_ratio == p.key.range_ratio) {
+        out.insert({c->second, static_cast<int>(w), p.key.concurrency});
+      }
+    }
+  }
+  return out;
+}
+
+// Refinement rounds of RunPlannedSweep until `budget` points were tried.
+Status Refine(const SweepOptions& round_options, const PlanSweepOptions& plan,
+              int budget, int used, ServingTarget& target,
+              store::ResultsStore& store, int64_t run_id,
+              std::set<std::tuple<int, int, int>>& attempted,
+              SweepSummary& total) {
+  const Matrix& m = round_options.matrix;
+  auto note = [&](const std::string& line) {
+    if (round_options.progress) *round_options.progress << line << "\n";
+  };
   std::set<int> dropped;
   for (int round = 0;
        round < plan.max_rounds && used < budget && !total.interrupted;
@@ -119,10 +127,48 @@ Result<SweepSummary> RunPlannedSweep(const SweepOptions& options,
       attempted.insert({p.config_index, p.workload_index, p.concurrency});
     }
     INFX_ASSIGN_OR_RETURN(
-        SweepSummary r, RunPoints(round_options, more, *target, store, run_id));
+        SweepSummary r, RunPoints(round_options, more, target, store, run_id));
     Merge(total, r);
     used += static_cast<int>(more.size());
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<SweepSummary> RunPlannedSweep(const SweepOptions& options,
+                                     const PlanSweepOptions& plan,
+                                     store::ResultsStore& store) {
+  const Matrix& m = options.matrix;
+  const int grid = static_cast<int>(ExpandPoints(m).size());
+  const int budget =
+      plan.budget_points > 0 ? plan.budget_points : std::max(1, grid / 2);
+  INFX_ASSIGN_OR_RETURN(int64_t run_id, OpenRun(options, store));
+  INFX_ASSIGN_OR_RETURN(auto target, MakeRunTarget(options, run_id));
+  SweepOptions round_options = options;
+  round_options.finish_run = false;
+  auto note = [&](const std::string& line) {
+    if (options.progress) *options.progress << line << "\n";
+  };
+  // Points an earlier invocation of this run stored (resume): attempted,
+  // whether or not this invocation's plan proposes them again.
+  INFX_ASSIGN_OR_RETURN(auto stored_before, store.ListPoints(run_id));
+  // Step 1: the planner's initial points.
+  InitialPlan initial = PlanInitialPoints(m, plan);
+  for (const auto& line : initial.notes) note(line);
+  note(fmt::format("plan: {} initial points of a {}-point grid (budget {})",
+                   initial.points.size(), grid, budget));
+  std::set<std::tuple<int, int, int>> attempted = Stored(m, stored_before);
+  for (const auto& p : initial.points) {
+    attempted.insert({p.config_index, p.workload_index, p.concurrency});
+  }
+  INFX_ASSIGN_OR_RETURN(
+      SweepSummary total,
+      RunPoints(round_options, initial.points, *target, store, run_id));
+  // Step 2: refinement rounds where the measured frontier is coarsest.
+  const int used = static_cast<int>(attempted.size()) * m.repetitions;
+  INFX_RETURN_IF_ERROR(Refine(round_options, plan, budget, used, *target, store,
+                              run_id, attempted, total));
   // Step 3: evals at the final points, then close the run.
   if (!total.interrupted) {
     Progress progress(options.progress, options.progress_is_tty, 0, 0);
@@ -130,7 +176,15 @@ Result<SweepSummary> RunPlannedSweep(const SweepOptions& options,
     progress.Finish();
     total.interrupted = options.cancel && options.cancel->load();
   }
-  total.points_planned = used;
+  // Exact counts from the store: what earlier invocations stored is
+  // resumed, what is new was measured (or stored as failed) now.
+  INFX_ASSIGN_OR_RETURN(auto stored_after, store.ListPoints(run_id));
+  const int before = static_cast<int>(stored_before.size());
+  total.points_resumed = before;
+  total.points_measured = static_cast<int>(stored_after.size()) - before -
+                          total.points_failed_stored;
+  total.points_planned = static_cast<int>(stored_after.size()) +
+                         (total.points_failed - total.points_failed_stored);
   INFX_RETURN_IF_ERROR(store.FinishRun(run_id, total.interrupted
                                                    ? store::kRunInterrupted
                                                    : store::kRunCompleted));

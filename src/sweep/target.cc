@@ -15,8 +15,11 @@ namespace {
 class EmulatorTarget : public ServingTarget {
  public:
   EmulatorTarget(EmulatorTargetSpec spec, std::string served_model,
-                 uint64_t seed)
-      : spec_(spec), served_model_(std::move(served_model)), seed_(seed) {}
+                 uint64_t seed, std::string hardware_file)
+      : spec_(spec),
+        served_model_(std::move(served_model)),
+        seed_(seed),
+        hardware_file_(std::move(hardware_file)) {}
   ~EmulatorTarget() override { Stop(); }
 
   std::string Unsupported(const ServingConfig& config) const override {
@@ -33,6 +36,8 @@ class EmulatorTarget : public ServingTarget {
     o.model = config.model;
     o.served_model_name = served_model_;
     o.hardware = config.hardware;
+    o.hardware_file = hardware_file_;
+    o.engine = config.engine;
     o.tp = config.tp;
     o.pp = config.pp;
     o.ep = config.ep;
@@ -60,8 +65,10 @@ class EmulatorTarget : public ServingTarget {
                           ? config.model
                           : server_->info().served_model_name;
     ep.engine_version =
-        fmt::format("infx-emulator ({}, time_scale {:g})",
-                    server_->info().deployment_label, spec_.time_scale);
+        fmt::format("infx-emulator ({}, {} calibration, time_scale {:g})",
+                    server_->info().deployment_label, server_->info().engine,
+                    spec_.time_scale);
+    ep.emulated_engine = server_->info().engine;
     return ep;
   }
 
@@ -74,6 +81,7 @@ class EmulatorTarget : public ServingTarget {
   EmulatorTargetSpec spec_;
   std::string served_model_;
   uint64_t seed_;
+  std::string hardware_file_;
   std::unique_ptr<emulator::EmulatorServer> server_;
 };
 
@@ -130,8 +138,8 @@ Result<std::unique_ptr<ServingTarget>> MakeTarget(const TargetSpec& spec,
                                                   std::atomic<bool>* cancel) {
   switch (spec.kind) {
     case TargetKind::kEmulator:
-      return std::unique_ptr<ServingTarget>(
-          new EmulatorTarget(spec.emulator, spec.served_model_name, seed));
+      return std::unique_ptr<ServingTarget>(new EmulatorTarget(
+          spec.emulator, spec.served_model_name, seed, spec.hardware_file));
     case TargetKind::kUrl:
       return std::unique_ptr<ServingTarget>(
           new UrlTarget(spec.url, spec.served_model_name));

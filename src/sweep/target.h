@@ -23,7 +23,9 @@ struct TargetEndpoint {
   std::string served_model;    // "model" field to send
   std::string engine_version;  // "infx-emulator 0.1.0", "vllm 0.10.2", ...
   std::string log_path;        // engine log (launch), "" otherwise
-  std::string command;         // launch command as run, "" otherwise
+  std::string command;         // launch command as run (secrets redacted)
+  // Emulator: the engine whose calibration times it ("sglang"), "" else.
+  std::string emulated_engine;
 };
 
 class ServingTarget {
