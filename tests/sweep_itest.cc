@@ -192,8 +192,8 @@ TEST(SweepCliTest, WholeMatrixIsValidatedBeforeTheFirstLaunch) {
   const std::string marker = dir + "/launched";
   WriteText(dir + "/m.yaml",
             "target:\n  type: launch\n  launch:\n    command: \"touch " +
-                marker +
-                "; exit 1\"\nconfigs:\n  - {model: llama-3.1-8b}\n"
+                marker + "; exit 1\"\n    log_dir: " + dir +
+                "/logs\nconfigs:\n  - {model: llama-3.1-8b}\n"
                 "  - {model: llama-3.1-8b, hardware: cpu}\n"
                 "workloads: [{isl: 8, osl: 4}]\n");
   auto out = RunInfx({"sweep", dir + "/m.yaml", "--db", dir + "/v.db"});
