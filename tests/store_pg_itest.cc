@@ -94,6 +94,43 @@ void FillStore(store::ResultsStore& s) {
   }
 }
 
+// issue 12 defect 1 (`sweep --retry-failed`): DeleteFailedPoint removes a
+// point stored with zero completions (and its request summaries), and
+// leaves a point with completions alone, on both backends.
+TEST_F(PgStoreTest, DeleteFailedPointRemovesOnlyFailedPoints) {
+  auto pg = store::OpenResultsStore(url_);
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  auto lite = store::OpenResultsStore(":memory:");
+  ASSERT_TRUE(lite.ok());
+  for (store::ResultsStore* s : {pg->get(), lite->get()}) {
+    auto run = s->CreateRun({"m", "0.1.0", "abc", "host", ""});
+    ASSERT_TRUE(run.ok());
+    store::ConfigRecord c;
+    c.run_id = *run;
+    c.config_key = "k";
+    c.num_gpus = 1;
+    ASSERT_TRUE(s->UpsertConfig(c).ok());
+    store::PointRecord failed;
+    failed.key = {*run, "k", 8, 8, 1.0, 64, 0, 0};
+    failed.metrics.failed = 5;
+    failed.request_summaries = {{{"ok", false}}};
+    ASSERT_TRUE(s->InsertPoint(failed).ok());
+    store::PointRecord ok = failed;
+    ok.key.concurrency = 1;
+    ok.metrics.completed = 5;
+    ASSERT_TRUE(s->InsertPoint(ok).ok());
+    auto removed = s->DeleteFailedPoint(failed.key);
+    ASSERT_TRUE(removed.ok())
+        << s->Describe() << ": " << removed.status().ToString();
+    EXPECT_TRUE(*removed);
+    EXPECT_FALSE(*s->DeleteFailedPoint(ok.key));
+    EXPECT_FALSE(*s->HasPoint(failed.key));
+    EXPECT_TRUE(*s->HasPoint(ok.key));
+    failed.metrics.completed = 5;  // the retry stores the new measurement
+    EXPECT_TRUE(*s->InsertPoint(failed));
+  }
+}
+
 TEST_F(PgStoreTest, SameStoredValuesAndFrontiersAsSqlite) {
   auto pg = store::OpenResultsStore(url_);
   ASSERT_TRUE(pg.ok()) << pg.status().ToString();

@@ -68,6 +68,9 @@ TEST(RunPointsTest, PointWhereEveryRequestFailedIsStoredAndNotRerun) {
   EXPECT_EQ((*stored)[0].metrics.failed, 3);
   EXPECT_EQ((*stored)[0].metrics_json["failures_by_kind"]["connect_refused"],
             3);
+  // Defect 17: results name the range-ratio definition they follow.
+  EXPECT_EQ((*stored)[0].metrics_json["random_range_ratio_definition"],
+            "inferencex");
 
   // --resume: the failed point is kept, not measured again.
   options.resume = true;
