@@ -123,6 +123,10 @@ struct Importer {
   Result<WorkerPool> Pool(const std::string& name, const YAML::Node& w,
                           const std::string& where);
   int AddConfig(const ServingConfig& c);
+  // The parallelism of a search-space entry: prefill/decode worker pools
+  // (multinode) or tp, pp, ep, dp-attn.
+  Status Shape(const std::string& name, const YAML::Node& s,
+               const std::string& where, bool multinode, ServingConfig& c);
 };
 
 Result<WorkerPool> Importer::Pool(const std::string& name, const YAML::Node& w,
@@ -169,26 +173,9 @@ int Importer::AddConfig(const ServingConfig& c) {
   return index;
 }
 
-Status Importer::SearchEntry(const std::string& name, const ServingConfig& base,
-                             Lookup values, int workload, const YAML::Node& s,
-                             const std::string& where) {
-  INFX_RETURN_IF_ERROR(yamlf::CheckMap(s, where));
-  ServingConfig c = base;
-  const bool multinode = values["multinode"] == "true";
-  static const std::set<std::string> kHonoured = {
-      "tp",       "pp",        "ep",      "dp-attn", "conc-start",
-      "conc-end", "conc-list", "prefill", "decode",  "spec-decoding"};
-  for (const auto& kv : s) {
-    const std::string key = kv.first.as<std::string>("");
-    if (kHonoured.count(key)) continue;
-    if ((key == "dcp-size" || key == "pcp-size") && kv.second.IsScalar() &&
-        kv.second.Scalar() == "1") {
-      continue;
-    }
-    unhonoured.Add(key, "search-space setting not modelled; recorded only",
-                   name);
-    if (kv.second.IsScalar()) c.metadata[key] = kv.second.Scalar();
-  }
+Status Importer::Shape(const std::string& name, const YAML::Node& s,
+                       const std::string& where, bool multinode,
+                       ServingConfig& c) {
   if (multinode || s["prefill"]) {
     if (!s["prefill"] || !s["decode"]) {
       return Status::InvalidArgument(where +
@@ -214,20 +201,12 @@ Status Importer::SearchEntry(const std::string& name, const ServingConfig& base,
     c.pp = static_cast<int>(pp);
     c.ep = static_cast<int>(ep);
   }
-  const std::string spec = Scalar(s, "spec-decoding", "none");
-  if (spec != "none") {
-    c.metadata["spec-decoding"] = spec;
-    unhonoured.Add("spec-decoding",
-                   "kept in the config key; speculative decoding is not "
-                   "modelled by the emulator",
-                   name);
-  }
-  values["tp"] = std::to_string(c.tp);
-  values["ep"] = std::to_string(c.ep);
-  values["dp-attn"] = c.dp_attention ? "true" : "false";
-  values["spec-decoding"] = spec;
-  if (!Passes(filters, kSearchKeys, values)) return Status::Ok();
+  return Status::Ok();
+}
 
+// conc-list, else conc-start doubling up to conc-end (InferenceX).
+Result<std::vector<int>> SearchConcurrencies(const YAML::Node& s,
+                                             const std::string& where) {
   std::vector<int> concs;
   if (s["conc-list"]) {
     INFX_ASSIGN_OR_RETURN(auto list, yamlf::IntList(s, "conc-list", {}, where,
@@ -244,6 +223,45 @@ Status Importer::SearchEntry(const std::string& name, const ServingConfig& base,
           "{}: needs conc-list or 1 <= conc-start <= conc-end", where));
     }
   }
+  return concs;
+}
+
+Status Importer::SearchEntry(const std::string& name, const ServingConfig& base,
+                             Lookup values, int workload, const YAML::Node& s,
+                             const std::string& where) {
+  INFX_RETURN_IF_ERROR(yamlf::CheckMap(s, where));
+  ServingConfig c = base;
+  const bool multinode = values["multinode"] == "true";
+  static const std::set<std::string> kHonoured = {
+      "tp",       "pp",        "ep",      "dp-attn", "conc-start",
+      "conc-end", "conc-list", "prefill", "decode",  "spec-decoding"};
+  for (const auto& kv : s) {
+    const std::string key = kv.first.as<std::string>("");
+    if (kHonoured.count(key)) continue;
+    if ((key == "dcp-size" || key == "pcp-size") && kv.second.IsScalar() &&
+        kv.second.Scalar() == "1") {
+      continue;
+    }
+    unhonoured.Add(key, "search-space setting not modelled; recorded only",
+                   name);
+    if (kv.second.IsScalar()) c.metadata[key] = kv.second.Scalar();
+  }
+  INFX_RETURN_IF_ERROR(Shape(name, s, where, multinode, c));
+  const std::string spec = Scalar(s, "spec-decoding", "none");
+  if (spec != "none") {
+    c.metadata["spec-decoding"] = spec;
+    unhonoured.Add("spec-decoding",
+                   "kept in the config key; speculative decoding is not "
+                   "modelled by the emulator",
+                   name);
+  }
+  values["tp"] = std::to_string(c.tp);
+  values["ep"] = std::to_string(c.ep);
+  values["dp-attn"] = c.dp_attention ? "true" : "false";
+  values["spec-decoding"] = spec;
+  if (!Passes(filters, kSearchKeys, values)) return Status::Ok();
+
+  INFX_ASSIGN_OR_RETURN(std::vector<int> concs, SearchConcurrencies(s, where));
   const int config = AddConfig(c);
   for (int conc : concs) {
     values["conc"] = std::to_string(conc);
