@@ -95,6 +95,11 @@ void SetupEmulate(CLI::App& app) {
                   "name in /v1/models");
   cmd->add_option("--hardware", o.hardware, "GPU name (infx hardware list)")
       ->capture_default_str();
+  cmd->add_option("--engine", o.engine,
+                  "whose calibration times the steps: vllm|sglang|trtllm")
+      ->capture_default_str();
+  cmd->add_option("--hardware-file", o.hardware_file,
+                  "hardware additions and overrides (docs/hardware.md)");
   cmd->add_option("--tp", o.tp, "tensor parallel size")->capture_default_str();
   cmd->add_option("--pp", o.pp, "pipeline parallel size")
       ->capture_default_str();
