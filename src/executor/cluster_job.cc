@@ -95,7 +95,10 @@ Result<sweep::SweepSummary> RunClusterJob(const ClusterJobOptions& o) {
   INFX_ASSIGN_OR_RETURN(auto file,
                         ResultFileStore::Open(std::move(inner.first), path));
   const std::string key = m.configs[0].Key();
-  auto target = sweep::MakeTarget(m.target, m.seed, o.cancel);
+  sweep::TargetSpec spec = m.target;
+  spec.launch.run_id = run_id;  // engine logs named per run
+  spec.hardware_file = m.hardware_file;
+  auto target = sweep::MakeTarget(spec, m.seed, o.cancel);
   if (!target.ok()) {
     (void)file->AppendFailure(key, "config: " + target.status().message());
     (void)file->AppendEnd(false, 0, 0);

@@ -180,6 +180,10 @@ Result<bool> ResultFileStore::InsertPoint(const store::PointRecord& p) {
   return stored;
 }
 
+Result<bool> ResultFileStore::DeleteFailedPoint(const store::PointKey& key) {
+  return inner_->DeleteFailedPoint(key);
+}
+
 Result<bool> ResultFileStore::HasPoint(const store::PointKey& key) {
   return inner_->HasPoint(key);
 }

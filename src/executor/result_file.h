@@ -47,6 +47,8 @@ class ResultFileStore : public store::ResultsStore {
   Result<std::vector<store::ConfigRecord>> ListConfigs(int64_t run_id) override;
   Result<bool> InsertPoint(const store::PointRecord& point) override;
   Result<bool> HasPoint(const store::PointKey& key) override;
+  // Forwarded to the inner store (sweep --retry-failed).
+  Result<bool> DeleteFailedPoint(const store::PointKey& key) override;
   Result<std::vector<store::PointRecord>> ListPoints(int64_t run_id) override;
   Result<nlohmann::json> GetRequestSummaries(int64_t point_id) override;
   Result<int64_t> InsertEval(const store::EvalRecord& eval) override;
