@@ -1,5 +1,6 @@
 #include "stats/distributions.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -119,15 +120,27 @@ double StudentTQuantile(double p, double df) {
   double lo = -1.0, hi = 1.0;
   while (StudentTCdf(lo, df) > p) lo *= 2;
   while (StudentTCdf(hi, df) < p) hi *= 2;
-  for (int i = 0; i < 200 && hi - lo > 1e-12 * (1 + std::fabs(lo)); ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if (StudentTCdf(mid, df) < p) {
-      lo = mid;
+  // Newton steps on the CDF, kept inside the bracket (bisection when a
+  // step leaves it).
+  const double log_norm = std::lgamma((df + 1) / 2) - std::lgamma(df / 2) -
+                          0.5 * std::log(df * M_PI);
+  double t = std::clamp(NormalQuantile(p), lo, hi);
+  for (int i = 0; i < 100; ++i) {
+    const double f = StudentTCdf(t, df) - p;
+    if (f == 0) return t;
+    if (f < 0) {
+      lo = t;
     } else {
-      hi = mid;
+      hi = t;
     }
+    const double pdf =
+        std::exp(log_norm - (df + 1) / 2 * std::log1p(t * t / df));
+    double next = t - f / pdf;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (std::fabs(next - t) <= 1e-13 * (1 + std::fabs(t))) return next;
+    t = next;
   }
-  return 0.5 * (lo + hi);
+  return t;
 }
 
 }  // namespace infx::stats

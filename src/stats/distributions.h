@@ -22,7 +22,8 @@ double RegularizedIncompleteBeta(double a, double b, double x);
 double StudentTCdf(double t, double df);
 // P[|T| >= |t|]: the two-sided p-value of a t statistic.
 double StudentTTwoSidedP(double t, double df);
-// The t with P[T <= t] = p, p in (0, 1) (bisection on StudentTCdf).
+// The t with P[T <= t] = p, p in (0, 1) (safeguarded Newton on
+// StudentTCdf).
 double StudentTQuantile(double p, double df);
 
 }  // namespace infx::stats

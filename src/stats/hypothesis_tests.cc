@@ -46,6 +46,11 @@ std::vector<double> UCounts(size_t m, size_t n) {
 
 }  // namespace
 
+TTestResult TTestFromDifference(double difference, double standard_error,
+                                double df) {
+  return FromDifference(difference, standard_error, df);
+}
+
 TTestResult WelchTTest(const std::vector<double>& a,
                        const std::vector<double>& b) {
   if (a.size() < 2 || b.size() < 2) return {};

@@ -27,6 +27,11 @@ struct TTestResult {
   bool valid = false;  // false when the inputs cannot be tested (n too small)
 };
 
+// A t-test from a difference, its standard error and degrees of freedom
+// (se 0: p = 1 for a zero difference, else 0).
+TTestResult TTestFromDifference(double difference, double standard_error,
+                                double df);
+
 // Needs >= 2 values in each sample. Zero variance in both: p = 1 when the
 // means are equal, 0 otherwise (t = +-inf).
 TTestResult WelchTTest(const std::vector<double>& a,

@@ -35,6 +35,17 @@ TEST(Distributions, StudentTClosedForms) {
   EXPECT_NEAR(StudentTTwoSidedP(1.959963984540054, INFINITY), 0.05, 1e-12);
 }
 
+TEST(Distributions, StudentTQuantileInvertsTheCdf) {
+  for (double df : {1.0, 2.5, 4.0, 30.0, 1e6}) {
+    for (double p : {0.001, 0.025, 0.3, 0.5, 0.9, 0.975, 0.9995}) {
+      EXPECT_NEAR(StudentTCdf(StudentTQuantile(p, df), df), p, 1e-10)
+          << "df " << df << " p " << p;
+    }
+  }
+  // df = 1 is Cauchy: quantile tan(pi (p - 1/2)).
+  EXPECT_NEAR(StudentTQuantile(0.9, 1), std::tan(M_PI * 0.4), 1e-9);
+}
+
 TEST(HypothesisTests, WelchMatchesHandComputation) {
   // Means 3 and 8, variances 2.5 each: se = 1, t = 5, df = 8.
   const TTestResult r = WelchTTest({1, 2, 3, 4, 5}, {6, 7, 8, 9, 10});
@@ -166,6 +177,29 @@ TEST(Summary, DescriptiveAndPooledNoise) {
   EXPECT_DOUBLE_EQ(p.df, 3);
   EXPECT_NEAR(p.std_dev, std::sqrt(4.0 / 3), 1e-15);
   EXPECT_FALSE(PoolNoise({{1}, {}}).ok());
+}
+
+TEST(Summary, DropOutliersRemovesOnlyTheHiccup) {
+  // Deviations from the group medians (median elements left out): 1, 1, 1,
+  // 1, 2, 0.5, 40, 0.5 -> median 1, robust std 1.4826; 40 > 6 x 1.4826.
+  std::vector<size_t> dropped;
+  const auto out = DropOutliers({{100, 101, 99},
+                                 {100, 101, 99},
+                                 {100, 102, 99.5},
+                                 {100, 60, 100.5},
+                                 {7, 8}},
+                                6, &dropped);
+  EXPECT_EQ(out[0], (std::vector<double>{100, 101, 99}));
+  EXPECT_EQ(out[3], (std::vector<double>{100, 100.5}));
+  EXPECT_EQ(out[4], (std::vector<double>{7, 8}));  // pairs are kept
+  EXPECT_EQ(dropped, (std::vector<size_t>{0, 0, 0, 1, 0}));
+  // Too few deviations to judge: nothing dropped.
+  const auto few = DropOutliers({{100, 101, 60}}, 6, &dropped);
+  EXPECT_EQ(few[0].size(), 3u);
+  // Identical values: robust std 0, nothing dropped.
+  EXPECT_EQ(
+      DropOutliers({{1, 1, 1}, {1, 1, 1}, {1, 1, 2}, {1, 1, 1}}, 6)[2].size(),
+      3u);
 }
 
 }  // namespace

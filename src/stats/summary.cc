@@ -61,4 +61,39 @@ PooledNoise PoolNoise(const std::vector<std::vector<double>>& groups) {
   return {std::sqrt(squares / df), df};
 }
 
+std::vector<std::vector<double>> DropOutliers(
+    const std::vector<std::vector<double>>& groups, double k,
+    std::vector<size_t>* dropped) {
+  std::vector<double> medians(groups.size(), kNan);
+  std::vector<double> deviations;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (groups[g].size() < 3) continue;
+    medians[g] = Median(groups[g]);
+    bool skipped_median = groups[g].size() % 2 == 0;
+    for (double v : groups[g]) {
+      const double d = std::fabs(v - medians[g]);
+      if (!skipped_median && v == medians[g]) {
+        skipped_median = true;
+        continue;
+      }
+      deviations.push_back(d);
+    }
+  }
+  if (dropped) dropped->assign(groups.size(), 0);
+  if (deviations.size() < 6) return groups;
+  const double robust_std = 1.4826 * Median(deviations);
+  if (!(robust_std > 0)) return groups;
+  std::vector<std::vector<double>> out(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (double v : groups[g]) {
+      if (groups[g].size() >= 3 && std::fabs(v - medians[g]) > k * robust_std) {
+        if (dropped) ++(*dropped)[g];
+        continue;
+      }
+      out[g].push_back(v);
+    }
+  }
+  return out;
+}
+
 }  // namespace infx::stats

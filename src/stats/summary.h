@@ -8,6 +8,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace infx::stats {
@@ -30,5 +31,18 @@ struct PooledNoise {
 // Groups with fewer than 2 values contribute nothing. Non-finite values are
 // skipped.
 PooledNoise PoolNoise(const std::vector<std::vector<double>>& groups);
+
+// Drops outliers (a repetition hit by a host hiccup) from groups of
+// repeated measurements: a value of a group of >= 3 values is dropped when
+// it lies more than `k` robust standard deviations from its group's median.
+// The robust standard deviation is 1.4826 x the median absolute deviation
+// from the group medians, over all groups of >= 3 values (the zero
+// deviation of an odd group's median element left out); it needs >= 6 such
+// deviations and must be > 0, else nothing is dropped. Groups of 1 or 2
+// values are kept as they are (which of two is the outlier is unknowable).
+// `dropped` (optional) receives the number dropped from each group.
+std::vector<std::vector<double>> DropOutliers(
+    const std::vector<std::vector<double>>& groups, double k,
+    std::vector<size_t>* dropped = nullptr);
 
 }  // namespace infx::stats
