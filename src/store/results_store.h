@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -31,13 +32,16 @@
 namespace infx::store {
 
 // Highest schema version this binary reads and writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Run status strings stored in RunRecord::status.
 inline constexpr std::string_view kRunRunning = "running";
 inline constexpr std::string_view kRunCompleted = "completed";
 inline constexpr std::string_view kRunFailed = "failed";
 inline constexpr std::string_view kRunInterrupted = "interrupted";
+
+// Free-form run labels (`infx sweep --label key=value`), sorted by key.
+using Labels = std::map<std::string, std::string>;
 
 // What the caller supplies to start a run.
 struct NewRun {
@@ -46,6 +50,13 @@ struct NewRun {
   std::string git_sha;       // short sha of the infx build
   std::string host;          // hostname the sweep ran on
   std::string started_at;    // ISO-8601 UTC; "" = now
+  // Schema 2 (provenance, docs/store.md). All optional.
+  std::string matrix_name;  // the matrix's `name:`
+  std::string matrix_hash;  // "sha256:<hex>" of matrix_text
+  // Host-level provenance as flat string attributes, e.g.
+  // {"driver_version": "550.54.15", "cuda_version": "12.4", "gpu": "..."}.
+  nlohmann::json provenance = nlohmann::json::object();
+  Labels labels;
 };
 
 struct RunRecord {
@@ -57,6 +68,20 @@ struct RunRecord {
   std::string started_at;   // ISO-8601 UTC "2026-11-21T07:04:54Z"
   std::string finished_at;  // "" while running
   std::string status;       // kRunRunning, kRunCompleted, ...
+  // Schema 2; "" / {} for runs stored by older infx.
+  std::string matrix_name;
+  std::string matrix_hash;
+  nlohmann::json provenance = nlohmann::json::object();
+  Labels labels;
+};
+
+// A run with its counts, for listings (`infx runs`).
+struct RunSummary {
+  RunRecord run;
+  int64_t points = 0;   // stored points (every repetition counts)
+  int64_t configs = 0;  // stored configs
+  // Distinct ConfigRecord::engine_version values of the run, sorted.
+  std::vector<std::string> engine_versions;
 };
 
 // One serving config measured in a run.
@@ -75,6 +100,13 @@ struct ConfigRecord {
   //     "median_ttft_ms": ..., "median_e2el_ms": ...}, ...]
   // which the report and frontier draw beside the measured points.
   nlohmann::json details = nlohmann::json::object();
+  // Schema 2. The engine as it reported itself ("vllm 0.10.2", the
+  // emulator's `target.emulator.version`); "" = unknown. Read back from
+  // details["engine_version"] for configs stored before schema 2.
+  std::string engine_version;
+  // The matrix marked this config `canary: true`: its drift tells an
+  // environment change from an engine change (docs/matrix.md).
+  bool canary = false;
 };
 
 // Natural key of a point: a resumed sweep asks HasPoint(key) before
@@ -122,6 +154,10 @@ struct PointRecord {
   // this null, GetRequestSummaries loads it.
   nlohmann::json request_summaries;
   std::string recorded_at;  // ISO-8601 UTC, set by the store
+  // Schema 2: the series this point belongs to across runs
+  // (living/series_key.h); "" for points stored before schema 2, whose key
+  // living::LoadRun derives from the config details.
+  std::string series_key;
 };
 
 // An accuracy result (lm-eval style) for a whole config or one point.
@@ -154,6 +190,9 @@ class ResultsStore {
   virtual Result<RunRecord> GetRun(int64_t run_id) = 0;
   // Newest first.
   virtual Result<std::vector<RunRecord>> ListRuns() = 0;
+  // Newest first, with point/config counts and engine versions (one query
+  // per table, not per run).
+  virtual Result<std::vector<RunSummary>> ListRunSummaries() = 0;
   // The run with the highest id; NotFound when the store has no runs.
   virtual Result<RunRecord> LatestRun() = 0;
 
@@ -174,6 +213,11 @@ class ResultsStore {
   // Points of a run ordered by config_key, isl, osl, concurrency, rate,
   // repetition; request_summaries left null.
   virtual Result<std::vector<PointRecord>> ListPoints(int64_t run_id) = 0;
+  // Points of every run whose stored series_key is `series_key`, ordered by
+  // run_id then repetition (points from before schema 2 have no stored key
+  // and are not found here; living::LoadRun derives theirs).
+  virtual Result<std::vector<PointRecord>> ListSeriesPoints(
+      const std::string& series_key) = 0;
   // Per-request summaries of one point (null JSON when none were stored).
   virtual Result<nlohmann::json> GetRequestSummaries(int64_t point_id) = 0;
 

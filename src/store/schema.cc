@@ -86,6 +86,19 @@ CREATE INDEX points_by_run ON points (run_id, config_id);
 CREATE INDEX evals_by_run ON evals (run_id);
 )sql";
 
+// Schema 2: provenance of runs and configs, the canary flag and each
+// point's series key (issue 14; docs/store.md).
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE runs ADD COLUMN matrix_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN matrix_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN provenance_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE runs ADD COLUMN labels_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE configs ADD COLUMN engine_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE configs ADD COLUMN canary INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE points ADD COLUMN series_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX points_by_series ON points (series_key, run_id);
+)sql";
+
 void ReplaceAll(std::string& text, const std::string& from,
                 const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos;
@@ -126,6 +139,7 @@ Status ApplyMigration(SqlConnection& conn, const Migration& m) {
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "runs, configs, points, point_requests, evals", kSchemaV1},
+      {2, "run and config provenance, canary, point series_key", kSchemaV2},
   };
   return kMigrations;
 }

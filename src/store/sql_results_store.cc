@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <map>
 #include <tuple>
 
 #include "store/schema.h"
@@ -90,7 +91,35 @@ std::string PointColumnList() {
       "run_id, config_id, isl, osl, range_ratio, concurrency, request_rate, "
       "repetition";
   for (const auto& c : kMetricColumns) cols += fmt::format(", {}", c.name);
-  return cols + ", completed, failed, metrics_json, recorded_at";
+  return cols + ", completed, failed, metrics_json, recorded_at, series_key";
+}
+
+// Columns of a point row as ParsePointRow reads them (alias p = points,
+// c = configs).
+std::string PointSelectList() {
+  std::string cols =
+      "p.point_id, c.config_key, p.isl, p.osl, p.range_ratio, "
+      "p.concurrency, p.request_rate, p.repetition";
+  for (const auto& c : kMetricColumns) cols += fmt::format(", p.{}", c.name);
+  return cols +
+         ", p.completed, p.failed, p.metrics_json, p.recorded_at, "
+         "p.series_key, p.run_id";
+}
+
+std::string DumpLabels(const Labels& labels) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : labels) j[k] = v;
+  return DumpJson(j);
+}
+
+Result<Labels> LoadLabels(const std::optional<std::string>& text) {
+  INFX_ASSIGN_OR_RETURN(nlohmann::json j, LoadJson(text, "run labels"));
+  Labels out;
+  if (!j.is_object()) return out;
+  for (const auto& [k, v] : j.items()) {
+    out[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  }
+  return out;
 }
 
 class SqlResultsStore final : public ResultsStore {
@@ -106,11 +135,17 @@ class SqlResultsStore final : public ResultsStore {
     return InTransaction<int64_t>([&]() -> Result<int64_t> {
       INFX_ASSIGN_OR_RETURN(
           auto rows,
-          conn_->Query("INSERT INTO runs (matrix_text, infx_version, git_sha, "
-                       "host, started_at, finished_at, status) VALUES "
-                       "($1, $2, $3, $4, $5, '', $6) RETURNING run_id",
-                       {run.matrix_text, run.infx_version, run.git_sha,
-                        run.host, started, std::string(kRunRunning)}));
+          conn_->Query(
+              "INSERT INTO runs (matrix_text, infx_version, git_sha, host, "
+              "started_at, finished_at, status, matrix_name, matrix_hash, "
+              "provenance_json, labels_json) VALUES ($1, $2, $3, $4, $5, '', "
+              "$6, $7, $8, $9, $10) RETURNING run_id",
+              {run.matrix_text, run.infx_version, run.git_sha, run.host,
+               started, std::string(kRunRunning), run.matrix_name,
+               run.matrix_hash,
+               DumpJson(run.provenance.is_object() ? run.provenance
+                                                   : nlohmann::json::object()),
+               DumpLabels(run.labels)}));
       return ParseStoredInt(rows.at(0).at(0), "run_id");
     });
   }
@@ -141,6 +176,45 @@ class SqlResultsStore final : public ResultsStore {
     return SelectRuns("ORDER BY run_id DESC", {});
   }
 
+  Result<std::vector<RunSummary>> ListRunSummaries() override {
+    INFX_ASSIGN_OR_RETURN(auto runs, ListRuns());
+    INFX_ASSIGN_OR_RETURN(
+        auto counts,
+        conn_->Query("SELECT run_id, COUNT(*) FROM points GROUP BY run_id",
+                     {}));
+    INFX_ASSIGN_OR_RETURN(
+        auto configs,
+        conn_->Query("SELECT run_id, engine_version, details_json FROM configs",
+                     {}));
+    std::map<int64_t, RunSummary*> by_id;
+    std::vector<RunSummary> out(runs.size());
+    for (size_t i = 0; i < runs.size(); ++i) {
+      out[i].run = std::move(runs[i]);
+      by_id[out[i].run.run_id] = &out[i];
+    }
+    for (const SqlRow& row : counts) {
+      INFX_ASSIGN_OR_RETURN(int64_t id, ParseStoredInt(row[0], "run_id"));
+      INFX_ASSIGN_OR_RETURN(int64_t n, ParseStoredInt(row[1], "point count"));
+      if (auto it = by_id.find(id); it != by_id.end()) it->second->points = n;
+    }
+    for (const SqlRow& row : configs) {
+      INFX_ASSIGN_OR_RETURN(int64_t id, ParseStoredInt(row[0], "run_id"));
+      auto it = by_id.find(id);
+      if (it == by_id.end()) continue;
+      ++it->second->configs;
+      INFX_ASSIGN_OR_RETURN(std::string version,
+                            EngineVersionOf(row[1], row[2]));
+      auto& versions = it->second->engine_versions;
+      if (!version.empty() && std::find(versions.begin(), versions.end(),
+                                        version) == versions.end()) {
+        versions.insert(
+            std::upper_bound(versions.begin(), versions.end(), version),
+            version);
+      }
+    }
+    return out;
+  }
+
   Result<RunRecord> LatestRun() override {
     INFX_ASSIGN_OR_RETURN(auto runs,
                           SelectRuns("ORDER BY run_id DESC LIMIT 1", {}));
@@ -165,13 +239,15 @@ class SqlResultsStore final : public ResultsStore {
           auto rows,
           conn_->Query(
               "INSERT INTO configs (run_id, config_key, hardware, num_gpus, "
-              "details_json) VALUES ($1, $2, $3, $4, $5) "
-              "ON CONFLICT (run_id, config_key) DO UPDATE SET "
+              "details_json, engine_version, canary) VALUES ($1, $2, $3, $4, "
+              "$5, $6, $7) ON CONFLICT (run_id, config_key) DO UPDATE SET "
               "hardware = excluded.hardware, num_gpus = excluded.num_gpus, "
-              "details_json = excluded.details_json RETURNING config_id",
+              "details_json = excluded.details_json, engine_version = "
+              "excluded.engine_version, canary = excluded.canary "
+              "RETURNING config_id",
               {config.run_id, config.config_key, config.hardware,
-               static_cast<int64_t>(config.num_gpus),
-               DumpJson(config.details)}));
+               static_cast<int64_t>(config.num_gpus), DumpJson(config.details),
+               config.engine_version, int64_t{config.canary ? 1 : 0}}));
       return ParseStoredInt(rows.at(0).at(0), "config_id");
     });
   }
@@ -180,8 +256,8 @@ class SqlResultsStore final : public ResultsStore {
     INFX_ASSIGN_OR_RETURN(
         auto rows,
         conn_->Query("SELECT config_id, run_id, config_key, hardware, "
-                     "num_gpus, details_json FROM configs WHERE run_id = $1 "
-                     "ORDER BY config_id",
+                     "num_gpus, details_json, engine_version, canary FROM "
+                     "configs WHERE run_id = $1 ORDER BY config_id",
                      {run_id}));
     std::vector<ConfigRecord> out;
     for (const SqlRow& row : rows) {
@@ -193,6 +269,9 @@ class SqlResultsStore final : public ResultsStore {
       INFX_ASSIGN_OR_RETURN(int64_t gpus, ParseStoredInt(row[4], "num_gpus"));
       c.num_gpus = static_cast<int>(gpus);
       INFX_ASSIGN_OR_RETURN(c.details, LoadJson(row[5], "config details"));
+      INFX_ASSIGN_OR_RETURN(c.engine_version, EngineVersionOf(row[6], row[5]));
+      INFX_ASSIGN_OR_RETURN(int64_t canary, ParseStoredInt(row[7], "canary"));
+      c.canary = canary != 0;
       out.push_back(std::move(c));
     }
     return out;
@@ -214,6 +293,7 @@ class SqlResultsStore final : public ResultsStore {
                                     ? nlohmann::json::object()
                                     : point.metrics_json));
       params.push_back(NowUtcIso8601());
+      params.push_back(point.series_key);
       std::string placeholders;
       for (size_t i = 1; i <= params.size(); ++i) {
         placeholders += fmt::format("{}${}", i == 1 ? "" : ", ", i);
@@ -284,22 +364,17 @@ class SqlResultsStore final : public ResultsStore {
   }
 
   Result<std::vector<PointRecord>> ListPoints(int64_t run_id) override {
-    std::string cols =
-        "p.point_id, c.config_key, p.isl, p.osl, p.range_ratio, "
-        "p.concurrency, p.request_rate, p.repetition";
-    for (const auto& c : kMetricColumns) cols += fmt::format(", p.{}", c.name);
-    cols += ", p.completed, p.failed, p.metrics_json, p.recorded_at";
     INFX_ASSIGN_OR_RETURN(
         auto rows,
         conn_->Query(
             fmt::format("SELECT {} FROM points p JOIN configs c ON "
                         "p.config_id = c.config_id WHERE p.run_id = $1",
-                        cols),
+                        PointSelectList()),
             {run_id}));
     std::vector<PointRecord> out;
     out.reserve(rows.size());
     for (const SqlRow& row : rows) {
-      INFX_ASSIGN_OR_RETURN(PointRecord p, ParsePointRow(row, run_id));
+      INFX_ASSIGN_OR_RETURN(PointRecord p, ParsePointRow(row));
       out.push_back(std::move(p));
     }
     // Sorted here rather than in SQL: text collation differs by database.
@@ -310,6 +385,31 @@ class SqlResultsStore final : public ResultsStore {
                       x.request_rate, x.repetition) <
              std::tie(y.config_key, y.isl, y.osl, y.range_ratio, y.concurrency,
                       y.request_rate, y.repetition);
+    });
+    return out;
+  }
+
+  Result<std::vector<PointRecord>> ListSeriesPoints(
+      const std::string& series_key) override {
+    if (series_key.empty()) {
+      return Status::InvalidArgument("ListSeriesPoints: empty series key");
+    }
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query(
+            fmt::format("SELECT {} FROM points p JOIN configs c ON "
+                        "p.config_id = c.config_id WHERE p.series_key = $1",
+                        PointSelectList()),
+            {series_key}));
+    std::vector<PointRecord> out;
+    out.reserve(rows.size());
+    for (const SqlRow& row : rows) {
+      INFX_ASSIGN_OR_RETURN(PointRecord p, ParsePointRow(row));
+      out.push_back(std::move(p));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.key.run_id, a.key.repetition, a.point_id) <
+             std::tie(b.key.run_id, b.key.repetition, b.point_id);
     });
     return out;
   }
@@ -435,10 +535,24 @@ class SqlResultsStore final : public ResultsStore {
             static_cast<int64_t>(key.repetition)};
   }
 
-  static Result<PointRecord> ParsePointRow(const SqlRow& row, int64_t run_id) {
+  // The engine_version column, else (configs stored before schema 2) the
+  // details' "engine_version".
+  static Result<std::string> EngineVersionOf(
+      const std::optional<std::string>& column,
+      const std::optional<std::string>& details_text) {
+    if (column && !column->empty()) return *column;
+    INFX_ASSIGN_OR_RETURN(auto details,
+                          LoadJson(details_text, "config details"));
+    if (details.is_object() && details.contains("engine_version") &&
+        details["engine_version"].is_string()) {
+      return details["engine_version"].get<std::string>();
+    }
+    return std::string();
+  }
+
+  static Result<PointRecord> ParsePointRow(const SqlRow& row) {
     PointRecord p;
     PointKey& k = p.key;
-    k.run_id = run_id;
     INFX_ASSIGN_OR_RETURN(p.point_id, ParseStoredInt(row[0], "point_id"));
     k.config_key = row[1].value_or("");
     INFX_ASSIGN_OR_RETURN(int64_t isl, ParseStoredInt(row[2], "isl"));
@@ -464,7 +578,9 @@ class SqlResultsStore final : public ResultsStore {
                           ParseStoredInt(row[col++], "failed"));
     INFX_ASSIGN_OR_RETURN(p.metrics_json,
                           LoadJson(row[col++], "point metrics"));
-    p.recorded_at = row[col].value_or("");
+    p.recorded_at = row[col++].value_or("");
+    p.series_key = row[col++].value_or("");
+    INFX_ASSIGN_OR_RETURN(k.run_id, ParseStoredInt(row[col], "run_id"));
     static_assert(kNumMetricColumns == 18);
     return p;
   }
@@ -474,7 +590,8 @@ class SqlResultsStore final : public ResultsStore {
     INFX_ASSIGN_OR_RETURN(
         auto rows,
         conn_->Query("SELECT run_id, matrix_text, infx_version, git_sha, host, "
-                     "started_at, finished_at, status FROM runs " +
+                     "started_at, finished_at, status, matrix_name, "
+                     "matrix_hash, provenance_json, labels_json FROM runs " +
                          tail,
                      args));
     std::vector<RunRecord> out;
@@ -488,6 +605,11 @@ class SqlResultsStore final : public ResultsStore {
       r.started_at = row[5].value_or("");
       r.finished_at = row[6].value_or("");
       r.status = row[7].value_or("");
+      r.matrix_name = row[8].value_or("");
+      r.matrix_hash = row[9].value_or("");
+      INFX_ASSIGN_OR_RETURN(r.provenance, LoadJson(row[10], "run provenance"));
+      if (!r.provenance.is_object()) r.provenance = nlohmann::json::object();
+      INFX_ASSIGN_OR_RETURN(r.labels, LoadLabels(row[11]));
       out.push_back(std::move(r));
     }
     return out;

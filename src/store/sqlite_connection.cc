@@ -189,6 +189,9 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(
     return Status::IoError(fmt::format("{}: cannot open: {}", path, message));
   }
   auto conn = std::make_unique<SqliteConnection>(db, path);
+  // Wait for a writer that holds the file (e.g. a sweep creating and
+  // migrating it) rather than mistaking its lock for a bad file.
+  sqlite3_busy_timeout(db, 10000);
   // Reading the schema first proves the file is a database before any write.
   auto probe = conn->Query("SELECT count(*) FROM sqlite_master", {});
   if (!probe.ok()) {
@@ -196,7 +199,6 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(
         fmt::format("{}: not a usable SQLite database (left untouched): {}",
                     path, probe.status().message()));
   }
-  sqlite3_busy_timeout(db, 10000);
   if (!in_memory) INFX_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
   INFX_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
   INFX_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
