@@ -102,6 +102,12 @@ void EmulatorServer::Impl::AddRoutes() {
              [this](http::Exchange& ex) { return Models(ex); });
   router.Add(verb::get, "/metrics",
              [this](http::Exchange& ex) { return Metrics(ex); });
+  router.Add(verb::get, "/version", [this](http::Exchange& ex) -> Awaitable {
+    // vLLM's GET /version shape.
+    const nlohmann::json body = {{"version", info.engine_version}};
+    Status s = co_await ex.Respond(200, "application/json", body.dump());
+    (void)s;
+  });
   router.Add(verb::get, "/health", [](http::Exchange& ex) -> Awaitable {
     Status s = co_await ex.Respond(200, "application/json", "");
     (void)s;

@@ -137,6 +137,9 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
   info.served_model_name = options.served_model_name.empty()
                                ? options.model
                                : options.served_model_name;
+  info.engine_version = options.engine_version.empty()
+                            ? std::string("infx-emulator")
+                            : options.engine_version;
   const perf::Deployment& d = planned.deployment;
   info.deployment_label =
       fmt::format("{} on {} {} {}", d.model.name, d.hardware.name,

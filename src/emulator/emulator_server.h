@@ -6,7 +6,7 @@
 // steady_clock; tokens are emitted at step boundaries.
 //
 // Endpoints: POST /v1/completions, POST /v1/chat/completions, GET /v1/models,
-// GET /health, GET /metrics (Prometheus, vLLM metric names). See
+// GET /health, GET /version, GET /metrics (Prometheus, vLLM metric names). See
 // docs/emulator.md for configuration, the trace format and the
 // pipeline-validation modes (answers, faults).
 //
@@ -67,6 +67,9 @@ struct EmulatorOptions {
   // text-prompt counting; empty = built-in vocabulary and the chars/4 rule.
   std::string tokenizer_path;
   int io_threads = 1;  // threads serving connections
+  // What GET /version reports as {"version": ...}: lets tests simulate an
+  // engine upgrade (`target.emulator.version`); "" = "infx-emulator".
+  std::string engine_version;
 };
 
 // The effective configuration after planning, as printed at start.
@@ -74,6 +77,7 @@ struct EmulatorInfo {
   std::string served_model_name;
   std::string deployment_label;  // "llama-3.1-8b on h200 tp1 bf16"
   std::string engine;            // calibration used: "vllm", "sglang", ...
+  std::string engine_version;    // GET /version's "version"
   int64_t kv_capacity_tokens = 0;
   int64_t kv_blocks = 0;              // of kBlockSizeTokens
   int64_t max_model_len = 0;          // context length accepted per request

@@ -79,6 +79,21 @@ TEST_F(EmulatorApiTest, HealthAndModels) {
   EXPECT_EQ(j["data"][0]["id"], "llama");
   EXPECT_EQ(j["data"][0]["max_model_len"], server_->info().max_model_len);
   EXPECT_GT(server_->info().kv_capacity_tokens, 100000);
+  auto v = Get(port(), "/version");
+  ASSERT_EQ(v.status, 200u);
+  EXPECT_EQ(json::parse(v.body)["version"], "infx-emulator");
+}
+
+TEST(EmulatorVersionTest, VersionEndpointReportsTheConfiguredLabel) {
+  EmulatorOptions o;
+  o.time_scale = 0.01;
+  o.engine_version = "vllm 0.9.2";
+  auto server = EmulatorServer::Start(o);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  EXPECT_EQ((*server)->info().engine_version, "vllm 0.9.2");
+  auto v = Get((*server)->port(), "/version");
+  ASSERT_EQ(v.status, 200u);
+  EXPECT_EQ(json::parse(v.body)["version"], "vllm 0.9.2");
 }
 
 TEST_F(EmulatorApiTest, NonStreamingCompletionHasExactUsage) {

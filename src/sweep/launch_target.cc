@@ -168,6 +168,20 @@ std::map<std::string, std::string> PlaceholderValues(
   };
 }
 
+std::string LaunchImage(const LaunchSpec& spec, const ServingConfig& config) {
+  if (auto it = config.metadata.find("image"); it != config.metadata.end()) {
+    return it->second;
+  }
+  return spec.image;
+}
+
+std::string LaunchCommandTemplate(const LaunchSpec& spec,
+                                  const ServingConfig& config) {
+  auto it = spec.commands.find(config.engine);
+  if (it == spec.commands.end()) it = spec.commands.find("default");
+  return it == spec.commands.end() ? "" : it->second;
+}
+
 LaunchTarget::LaunchTarget(LaunchSpec spec, std::string served_model_name,
                            std::atomic<bool>* cancel)
     : spec_(std::move(spec)),
@@ -271,8 +285,9 @@ Result<TargetEndpoint> LaunchTarget::Start(const ServingConfig& config,
   }
   const std::string served =
       served_model_name_.empty() ? config.model : served_model_name_;
-  const auto values =
+  auto values =
       PlaceholderValues(config, served, spec_.host, port, spec_.log_dir);
+  values["image"] = LaunchImage(spec_, config);
   INFX_ASSIGN_OR_RETURN(std::string command, ExpandTemplate(tmpl, values));
   const std::string log_path = LogPath(spec_, config, index);
   INFX_ASSIGN_OR_RETURN(child_, ChildProcess::Spawn(command, log_path));

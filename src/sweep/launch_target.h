@@ -51,6 +51,15 @@ std::map<std::string, std::string> PlaceholderValues(
     const ServingConfig& config, const std::string& served_model,
     const std::string& host, uint16_t port, const std::string& log_dir);
 
+// The container image a config runs: its InferenceX `image` metadata, else
+// the launch recipe's `image`; "" when neither names one.
+std::string LaunchImage(const LaunchSpec& spec, const ServingConfig& config);
+
+// The launch recipe's command template for the config's engine (or
+// "default"); "" when there is none. The engine's flags, for series keys.
+std::string LaunchCommandTemplate(const LaunchSpec& spec,
+                                  const ServingConfig& config);
+
 class LaunchTarget : public ServingTarget {
  public:
   LaunchTarget(LaunchSpec spec, std::string served_model_name,

@@ -173,11 +173,12 @@ Result<std::vector<ServingConfig>> ParseShapes(const YAML::Node& n,
 // Expands one `configs:` block into the cartesian product of its lists.
 Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
                         const BlockDefaults& defaults, Matrix& m) {
-  INFX_RETURN_IF_ERROR(CheckKeys(
-      n,
-      {"model", "hardware", "engine", "precision", "kv_precision", "tp", "pp",
-       "ep", "dp_attention", "disaggregated", "concurrency", "eval_min_score"},
-      where));
+  INFX_RETURN_IF_ERROR(
+      CheckKeys(n,
+                {"model", "hardware", "engine", "precision", "kv_precision",
+                 "tp", "pp", "ep", "dp_attention", "disaggregated",
+                 "concurrency", "eval_min_score", "canary"},
+                where));
   INFX_ASSIGN_OR_RETURN(std::string model,
                         yamlf::String(n, "model", "", where));
   if (model.empty()) {
@@ -193,6 +194,7 @@ Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
       std::string kv,
       yamlf::String(n, "kv_precision", defaults.kv_precision, where));
   INFX_ASSIGN_OR_RETURN(std::vector<int> concs, ParseConcurrency(n, where));
+  INFX_ASSIGN_OR_RETURN(bool canary, yamlf::Bool(n, "canary", false, where));
   std::optional<double> min_score;
   if (n["eval_min_score"]) {
     INFX_ASSIGN_OR_RETURN(min_score,
@@ -212,6 +214,7 @@ Status ParseConfigBlock(const YAML::Node& n, const std::string& where,
           s.precision = prec;
           s.kv_precision = kv;
           s.eval_min_score = min_score;
+          s.canary = canary;
           m.configs.push_back(std::move(s));
           m.config_concurrencies.push_back(concs);
         }

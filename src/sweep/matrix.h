@@ -65,6 +65,9 @@ struct ServingConfig {
   // Accuracy threshold of this config's evals (config block
   // `eval_min_score`); nullopt = the eval block's (Matrix::EvalMinScore).
   std::optional<double> eval_min_score;
+  // `canary: true`: a config re-measured unchanged in every run, whose
+  // drift tells an environment change (a noisy host) from an engine change.
+  bool canary = false;
 
   bool disaggregated() const { return prefill.has_value(); }
   // GPUs the config occupies: tp x pp, or the sum over worker pools.
@@ -105,6 +108,9 @@ struct EmulatorTargetSpec {
   // Answer key for eval requests (set from `eval:`), "" = none.
   std::string answers_path;
   std::string answer_accuracy = "1";
+  // Engine version the emulator reports on GET /version and the sweep
+  // records (simulates an engine upgrade); "" = "infx-emulator".
+  std::string version;
 };
 
 struct LaunchSpec {
@@ -118,6 +124,9 @@ struct LaunchSpec {
   std::string log_dir = "infx-logs";
   // Command template printing the engine version; "" = ask GET /version.
   std::string version_command;
+  // Container image the commands run ({image} placeholder), recorded with
+  // its digest as provenance; a config's InferenceX `image` overrides it.
+  std::string image;
   std::string host = "127.0.0.1";
   int port = 0;  // 0 = pick a free port per launch
   // The run whose engines these are (set by the runner, not the matrix):

@@ -9,6 +9,9 @@
 #include <map>
 
 #include "bench/runner.h"
+#include "living/provenance.h"
+#include "living/series_key.h"
+#include "sweep/launch_target.h"
 #include "sweep/predict.h"
 #include "sweep/progress.h"
 #include "sweep/redact.h"
@@ -70,7 +73,34 @@ nlohmann::json RequestSummaries(const bench::BenchResult& result) {
   return out;
 }
 
-nlohmann::json ConfigDetails(const ServingConfig& c) {
+// The engine's settings that identify a series (never ports or versions).
+std::string EngineFlags(const TargetSpec& t, const ServingConfig& c) {
+  switch (t.kind) {
+    case TargetKind::kLaunch:
+      return LaunchCommandTemplate(t.launch, c);
+    case TargetKind::kEmulator: {
+      const EmulatorTargetSpec defaults;
+      const auto& e = t.emulator;
+      if (e.max_num_seqs == defaults.max_num_seqs &&
+          e.max_batched_tokens == defaults.max_batched_tokens &&
+          e.kv_cache_fraction == defaults.kv_cache_fraction) {
+        return "";
+      }
+      return fmt::format(
+          "max_num_seqs={} max_batched_tokens={} "
+          "kv_cache_fraction={:g}",
+          e.max_num_seqs, e.max_batched_tokens, e.kv_cache_fraction);
+    }
+    case TargetKind::kUrl:
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+nlohmann::json ConfigDetails(const Matrix& m, int config_index) {
+  const ServingConfig& c = m.configs[config_index];
   nlohmann::json d = {
       {"model", c.model},
       {"model_name", c.model_name.empty() ? c.model : c.model_name},
@@ -96,8 +126,22 @@ nlohmann::json ConfigDetails(const ServingConfig& c) {
     d["decode"] = pool(*c.decode);
   }
   if (!c.metadata.empty()) d["metadata"] = c.metadata;
+  if (std::string flags = EngineFlags(m.target, c); !flags.empty()) {
+    d["engine_flags"] = flags;
+  }
+  if (c.canary) d["canary"] = true;
+  if (m.target.kind == TargetKind::kLaunch) {
+    if (std::string image = LaunchImage(m.target.launch, c); !image.empty()) {
+      d["image"] = image;
+      if (std::string digest = living::ImageDigest(image); !digest.empty()) {
+        d["image_digest"] = digest;
+      }
+    }
+  }
   return d;
 }
+
+namespace {
 
 std::string PointLabel(const Matrix& m, const Point& p) {
   std::string label =
@@ -147,10 +191,12 @@ std::string FailureKinds(const metrics::BenchMetrics& m) {
 // Stores one measured point (replacing a point stored as failed when
 // options.retry_failed).
 Status StorePoint(const SweepOptions& options, const Point& p,
+                  const store::ConfigRecord& identity,
                   const bench::BenchResult& result, store::ResultsStore& store,
                   int64_t run_id) {
   store::PointRecord record;
   record.key = MakePointKey(options.matrix, p, run_id);
+  record.series_key = living::SeriesKeyOf(identity, record.key);
   record.metrics = ToPointMetrics(result.metrics);
   record.metrics_json = bench::BenchResultToJson(result);
   record.request_summaries = RequestSummaries(result);
@@ -166,6 +212,12 @@ void RunConfigPoints(const SweepOptions& options,
                      store::ResultsStore& store, int64_t run_id,
                      Progress& progress, SweepSummary& summary) {
   const Matrix& m = options.matrix;
+  // The config as series keys see it (one config per call).
+  store::ConfigRecord identity;
+  if (!points.empty()) {
+    identity.config_key = m.configs[points.front().config_index].Key();
+    identity.details = ConfigDetails(m, points.front().config_index);
+  }
   for (const Point& p : points) {
     if (Cancelled(options)) return;
     const Workload& w = m.workloads[p.workload_index];
@@ -193,7 +245,8 @@ void RunConfigPoints(const SweepOptions& options,
       return;
     }
     const auto& bm = result->metrics;
-    if (Status stored = StorePoint(options, p, *result, store, run_id);
+    if (Status stored =
+            StorePoint(options, p, identity, *result, store, run_id);
         !stored.ok()) {
       fail("store: " + stored.message());
       continue;
@@ -224,13 +277,15 @@ Status UpsertConfig(const SweepOptions& options, int config_index,
   rec.config_key = c.Key();
   rec.hardware = c.hardware;
   rec.num_gpus = c.gpus();
-  rec.details = ConfigDetails(c);
+  rec.details = ConfigDetails(options.matrix, config_index);
+  rec.canary = c.canary;
   if (options.matrix.eval.num_questions > 0) {
     // Read back by frontier/accuracy.h to judge the config's evals.
     rec.details["eval_min_score"] = options.matrix.EvalMinScore(c);
   }
   if (ep) {
     rec.details["engine_version"] = ep->engine_version;
+    rec.engine_version = ep->engine_version;
     if (!ep->command.empty()) rec.details["launch_command"] = ep->command;
     if (!ep->log_path.empty()) rec.details["engine_log"] = ep->log_path;
     if (!ep->emulated_engine.empty()) {
@@ -377,6 +432,11 @@ Result<int64_t> OpenRun(const SweepOptions& options,
     run.git_sha = options.git_sha;
     char host[256] = {0};
     if (gethostname(host, sizeof(host) - 1) == 0) run.host = host;
+    run.matrix_name = options.matrix.name;
+    run.matrix_hash = living::Sha256Digest(options.matrix_text);
+    run.provenance = options.host_provenance ? *options.host_provenance
+                                             : living::CollectHostProvenance();
+    run.labels = options.labels;
     return store.CreateRun(run);
   }
   store::RunRecord run;

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -43,6 +44,11 @@ struct SweepOptions {
   bool retry_failed = false;
   std::string infx_version;
   std::string git_sha;
+  // Free-form run labels (`--label key=value`), stored with the run.
+  store::Labels labels;
+  // Host provenance (driver, CUDA) stored with a new run; nullopt = ask
+  // the host (living::CollectHostProvenance).
+  std::optional<nlohmann::json> host_provenance;
   // Predicted points (perf serving model) stored with each config for the
   // report; needs the model and hardware to be known to the catalogs.
   bool predict = true;
@@ -118,6 +124,13 @@ Result<SweepSummary> RunSweep(const SweepOptions& options,
 // Stable seed of one point: the matrix seed plus the repetition, so every
 // config sees the same prompts at the same repetition.
 uint64_t PointSeed(const Matrix& matrix, const Point& point);
+
+// What the store records about a config besides its points: model,
+// engine, precision, parallelism, engine_flags (the launch command
+// template or the emulator's non-default limits), canary, and for launched
+// engines the image and its digest. Series keys derive from it
+// (living/series_key.h).
+nlohmann::json ConfigDetails(const Matrix& matrix, int config_index);
 
 // The store's natural key of a point.
 store::PointKey MakePointKey(const Matrix& matrix, const Point& point,

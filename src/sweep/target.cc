@@ -53,6 +53,7 @@ class EmulatorTarget : public ServingTarget {
     o.time_scale = spec_.time_scale;
     o.answers_path = spec_.answers_path;
     o.answer_accuracy = spec_.answer_accuracy;
+    o.engine_version = spec_.version;
     auto server = emulator::EmulatorServer::Start(o);
     if (!server.ok()) {
       return server.status().WithContext(
@@ -64,10 +65,8 @@ class EmulatorTarget : public ServingTarget {
     ep.served_model = server_->info().served_model_name.empty()
                           ? config.model
                           : server_->info().served_model_name;
-    ep.engine_version =
-        fmt::format("infx-emulator ({}, {} calibration, time_scale {:g})",
-                    server_->info().deployment_label, server_->info().engine,
-                    spec_.time_scale);
+    // What the emulator reports on GET /version (`target.emulator.version`).
+    ep.engine_version = server_->info().engine_version;
     ep.emulated_engine = server_->info().engine;
     return ep;
   }

@@ -38,7 +38,8 @@ Result<EmulatorTargetSpec> ParseEmulator(const YAML::Node& e,
                                          const std::string& we) {
   INFX_RETURN_IF_ERROR(CheckKeys(e,
                                  {"time_scale", "noise", "max_num_seqs",
-                                  "max_batched_tokens", "kv_cache_fraction"},
+                                  "max_batched_tokens", "kv_cache_fraction",
+                                  "version"},
                                  we));
   EmulatorTargetSpec em;
   INFX_ASSIGN_OR_RETURN(em.time_scale, yamlf::Double(e, "time_scale", 1.0, we));
@@ -55,6 +56,7 @@ Result<EmulatorTargetSpec> ParseEmulator(const YAML::Node& e,
       yamlf::Int(e, "max_batched_tokens", 8192, we, {1, kMaxSequenceTokens}));
   INFX_ASSIGN_OR_RETURN(em.kv_cache_fraction,
                         Fraction(e, "kv_cache_fraction", we));
+  INFX_ASSIGN_OR_RETURN(em.version, yamlf::String(e, "version", "", we));
   return em;
 }
 
@@ -78,7 +80,8 @@ Result<LaunchSpec> ParseLaunch(const YAML::Node& l, const std::string& wl) {
   INFX_RETURN_IF_ERROR(CheckKeys(
       l,
       {"command", "commands", "health_path", "startup_timeout_s",
-       "shutdown_grace_s", "log_dir", "version_command", "host", "port"},
+       "shutdown_grace_s", "log_dir", "version_command", "host", "port",
+       "image"},
       wl));
   LaunchSpec ls;
   INFX_RETURN_IF_ERROR(ParseCommands(l, wl, ls));
@@ -93,6 +96,7 @@ Result<LaunchSpec> ParseLaunch(const YAML::Node& l, const std::string& wl) {
   INFX_ASSIGN_OR_RETURN(ls.version_command,
                         yamlf::String(l, "version_command", "", wl));
   INFX_ASSIGN_OR_RETURN(ls.host, yamlf::String(l, "host", "127.0.0.1", wl));
+  INFX_ASSIGN_OR_RETURN(ls.image, yamlf::String(l, "image", "", wl));
   INFX_ASSIGN_OR_RETURN(int64_t port, yamlf::Int(l, "port", 0, wl, {0, 65535}));
   ls.port = static_cast<int>(port);
   return ls;
