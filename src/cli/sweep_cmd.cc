@@ -21,6 +21,7 @@
 #include "frontier/format.h"
 #include "frontier/prices.h"
 #include "hardware/catalog.h"
+#include "living/provenance.h"
 #include "report/report.h"
 #include "store/results_store.h"
 #include "sweep/inferencex.h"
@@ -37,6 +38,7 @@ struct SweepFlags {
   std::string matrix_path;
   std::string inferencex_path;
   std::vector<std::string> filters;
+  std::vector<std::string> labels;  // --label key=value
   StoreFlags store;           // --db / --store / --run (the run to resume)
   std::string report_path;    // "" = infx-report-run<ID>.html
   std::string url;            // overrides the target with a running server
@@ -283,6 +285,7 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
     return Status::InvalidArgument(
         "give a matrix file or --from-inferencex FILE (exactly one)");
   }
+  INFX_ASSIGN_OR_RETURN(store::Labels labels, living::ParseLabels(f.labels));
   INFX_ASSIGN_OR_RETURN(LoadedMatrix input, LoadInput(f));
   PrintUnhonoured(input.matrix);
   const std::vector<sweep::Point> grid = sweep::ExpandPoints(input.matrix);
@@ -322,6 +325,7 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   options.resume_run_id = f.store.run_id;
   options.infx_version = VersionString();
   options.git_sha = GitSha();
+  options.labels = std::move(labels);
   options.progress = f.quiet ? nullptr : &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO) != 0;
   options.cancel = cancel;
@@ -354,6 +358,9 @@ void SetupSweep(CLI::App& app) {
                   "InferenceX import filter key=glob[|glob],... e.g. "
                   "model-prefix=dsr1,runner=h200 (repeatable; all must hold)");
   AddStoreFlags(cmd, &flags->store, "run id to resume");
+  cmd->add_option("--label", flags->labels,
+                  "free-form run label key=value, stored with the run "
+                  "(repeatable; `infx runs` lists them)");
   cmd->add_option("--report", flags->report_path,
                   "HTML report path (default infx-report-run<ID>.html)");
   cmd->add_option("--url", flags->url,
