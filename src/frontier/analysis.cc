@@ -31,9 +31,8 @@ struct LoadKey {
   auto operator<=>(const LoadKey&) const = default;
 };
 
-struct Averaged {
-  PointMetrics sum;
-  int count = 0;
+struct Repeated {
+  std::vector<PointMetrics> reps;
   int64_t first_point_id = 0;
 };
 
@@ -74,13 +73,28 @@ double YOf(const PointMetrics& m, YMetric y) {
   return 0;
 }
 
-void Accumulate(PointMetrics& sum, const PointMetrics& m) {
-  sum.tput_per_gpu_total += m.tput_per_gpu_total;
-  sum.tput_per_gpu_output += m.tput_per_gpu_output;
-  sum.tput_per_gpu_input += m.tput_per_gpu_input;
-  sum.interactivity_tok_s_user += m.interactivity_tok_s_user;
-  sum.median_e2el_ms += m.median_e2el_ms;
-  sum.median_ttft_ms += m.median_ttft_ms;
+// Median of one metric over repetitions (robust to one noisy repetition).
+double MedianField(const std::vector<PointMetrics>& reps,
+                   double PointMetrics::*field) {
+  std::vector<double> v;
+  for (const auto& m : reps) v.push_back(m.*field);
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  if (n == 0) return 0;
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// The per-metric median of a point's repetitions.
+PointMetrics MedianOfRepetitions(const std::vector<PointMetrics>& reps) {
+  PointMetrics m;
+  for (double PointMetrics::*f :
+       {&PointMetrics::tput_per_gpu_total, &PointMetrics::tput_per_gpu_output,
+        &PointMetrics::tput_per_gpu_input,
+        &PointMetrics::interactivity_tok_s_user, &PointMetrics::median_e2el_ms,
+        &PointMetrics::median_ttft_ms}) {
+    m.*f = MedianField(reps, f);
+  }
+  return m;
 }
 
 // Field names of predicted points, as documented in store::ConfigRecord.
@@ -218,8 +232,8 @@ RunAnalysis AnalyzePoints(int64_t run_id,
     return it == config_by_key.end() ? nullptr : it->second;
   };
 
-  // Step 1: average repetitions per (scenario, config, load).
-  std::map<ScenarioKey, std::map<LoadKey, Averaged>> grouped;
+  // Step 1: repetitions per (scenario, config, load); their median is used.
+  std::map<ScenarioKey, std::map<LoadKey, Repeated>> grouped;
   for (const PointRecord& p : points) {
     if (p.key.run_id != run_id || p.metrics.completed <= 0) continue;
     if (excluded.count(p.key.config_key)) continue;
@@ -227,10 +241,9 @@ RunAnalysis AnalyzePoints(int64_t run_id,
                    p.key.osl};
     LoadKey lk{p.key.config_key, p.key.range_ratio, p.key.concurrency,
                p.key.request_rate};
-    Averaged& avg = grouped[sk][lk];
-    if (avg.count == 0) avg.first_point_id = p.point_id;
-    Accumulate(avg.sum, p.metrics);
-    ++avg.count;
+    Repeated& rep = grouped[sk][lk];
+    if (rep.reps.empty()) rep.first_point_id = p.point_id;
+    rep.reps.push_back(p.metrics);
   }
 
   // Step 2: one curve per config, then the frontier across configs.
@@ -239,7 +252,7 @@ RunAnalysis AnalyzePoints(int64_t run_id,
     s.model = sk.model;
     s.isl = sk.isl;
     s.osl = sk.osl;
-    for (const auto& [lk, avg] : loads) {
+    for (const auto& [lk, rep] : loads) {
       if (s.curves.empty() || s.curves.back().config_key != lk.config_key) {
         const ConfigRecord* c = find_config(lk.config_key);
         s.curves.push_back({lk.config_key,
@@ -248,18 +261,11 @@ RunAnalysis AnalyzePoints(int64_t run_id,
                             {},
                             Predicted(c, sk, options)});
       }
-      const double n = avg.count;
-      PointMetrics mean;
-      mean.tput_per_gpu_total = avg.sum.tput_per_gpu_total / n;
-      mean.tput_per_gpu_output = avg.sum.tput_per_gpu_output / n;
-      mean.tput_per_gpu_input = avg.sum.tput_per_gpu_input / n;
-      mean.interactivity_tok_s_user = avg.sum.interactivity_tok_s_user / n;
-      mean.median_e2el_ms = avg.sum.median_e2el_ms / n;
-      mean.median_ttft_ms = avg.sum.median_ttft_ms / n;
+      const PointMetrics median = MedianOfRepetitions(rep.reps);
       const double load = lk.concurrency > 0 ? lk.concurrency : lk.request_rate;
-      s.curves.back().measured.push_back({XOf(mean, options.x),
-                                          YOf(mean, options.y), lk.config_key,
-                                          load, avg.first_point_id});
+      s.curves.back().measured.push_back({XOf(median, options.x),
+                                          YOf(median, options.y), lk.config_key,
+                                          load, rep.first_point_id});
     }
     for (auto& c : s.curves) {
       std::stable_sort(c.measured.begin(), c.measured.end(),

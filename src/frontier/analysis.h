@@ -2,9 +2,9 @@
 // per-scenario frontiers (a scenario is one model at one ISL/OSL), with one
 // curve per config, the Pareto frontier across configs, throughput at
 // iso-interactivity levels, and cost / power figures from a price book.
-// Repetitions of a point are averaged before anything else. The run's eval
-// results ride along (frontier/accuracy.h): configs that FAIL their min
-// score are flagged, and left off the frontier only when asked
+// Repetitions of a point are summarized by their median before anything else.
+// The run's eval results ride along (frontier/accuracy.h): configs that FAIL
+// their min score are flagged, and left off the frontier only when asked
 // (AnalysisOptions::exclude_failed_accuracy). This is what `infx frontier`,
 // `infx report` and `infx sweep` print.
 //
@@ -43,7 +43,7 @@ struct AnalysisOptions {
   bool exclude_failed_accuracy = false;
 };
 
-// One config's points (repetitions averaged), sorted by concurrency.
+// One config's points (median of repetitions), sorted by concurrency.
 struct ConfigCurve {
   std::string config_key;
   std::string hardware;

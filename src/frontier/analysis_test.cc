@@ -92,7 +92,7 @@ TEST(AnalyzePointsTest, FrontierAcrossConfigsWithEconomics) {
   EXPECT_TRUE(s.iso[2].config_key.empty());
 }
 
-TEST(AnalyzePointsTest, RepetitionsAreAveraged) {
+TEST(AnalyzePointsTest, RepetitionsAreSummarizedByTheirMedian) {
   std::vector<ConfigRecord> configs = {Config("c", "m", "h200", 1)};
   std::vector<PointRecord> points = {Point("c", 4, 50, 1000, 0),
                                      Point("c", 4, 70, 2000, 1)};
@@ -101,6 +101,14 @@ TEST(AnalyzePointsTest, RepetitionsAreAveraged) {
   ASSERT_EQ(a.scenarios[0].curves[0].measured.size(), 1u);
   EXPECT_DOUBLE_EQ(a.scenarios[0].curves[0].measured[0].x, 60);
   EXPECT_DOUBLE_EQ(a.scenarios[0].curves[0].measured[0].y, 1500);
+  // Three repetitions, one an outlier: the median ignores it (the mean
+  // would be 1500 / 103.3).
+  points.push_back(Point("c", 4, 190, 1500, 2));
+  points[1].metrics.tput_per_gpu_total = 1100;
+  points[2].metrics.tput_per_gpu_total = 2400;
+  a = AnalyzePoints(1, configs, points, {}, {});
+  EXPECT_DOUBLE_EQ(a.scenarios[0].curves[0].measured[0].x, 70);
+  EXPECT_DOUBLE_EQ(a.scenarios[0].curves[0].measured[0].y, 1100);
 }
 
 TEST(AnalyzePointsTest, ScenariosSplitByModelAndWorkload) {
