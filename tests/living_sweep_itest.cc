@@ -118,5 +118,50 @@ TEST(LivingSweepTest, RunsCommandErrors) {
   EXPECT_NE(bad_label.stderr_text.find("oops"), std::string::npos);
 }
 
+TEST(LivingSweepTest, ScheduleDryRunInEveryForm) {
+  const std::string dir = ScratchDir("living-schedule");
+  const std::string matrix =
+      std::string(INFX_SOURCE_DIR) + "/examples/smoke.yaml";
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"schedule",    matrix,      "--db",
+                                     dir + "/n.db", "--workdir", dir,
+                                     "--dry-run"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunInfx(args);
+  };
+  auto systemd = run({"--every", "daily", "--via", "systemd"});
+  ASSERT_EQ(systemd.exit_code, 0) << systemd.stderr_text;
+  EXPECT_NE(systemd.stdout_text.find("infx-smoke.timer <=="),
+            std::string::npos);
+  EXPECT_NE(systemd.stdout_text.find("OnCalendar=daily"), std::string::npos);
+  EXPECT_NE(
+      systemd.stdout_text.find("sweep " + matrix + " --db " + dir + "/n.db"),
+      std::string::npos)
+      << systemd.stdout_text;
+  EXPECT_NE(systemd.stdout_text.find("compare --db " + dir +
+                                     "/n.db --markdown --fail-on-regression"),
+            std::string::npos);
+  auto cron = run({"--every", "30 2 * * 1-5", "--via", "cron"});
+  ASSERT_EQ(cron.exit_code, 0) << cron.stderr_text;
+  EXPECT_NE(
+      cron.stdout_text.find("30 2 * * 1-5 /bin/bash " + dir + "/infx-smoke.sh"),
+      std::string::npos)
+      << cron.stdout_text;
+  auto slurm = run({"--every", "6h", "--executor", "slurm"});
+  ASSERT_EQ(slurm.exit_code, 0) << slurm.stderr_text;
+  EXPECT_NE(slurm.stdout_text.find("sbatch --begin=\"now+6hours\" " + dir +
+                                   "/infx-smoke.sbatch"),
+            std::string::npos)
+      << slurm.stdout_text;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/infx-smoke.sh"));  // dry run
+  auto bad = run({"--every", "5h"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.stderr_text.find("'5h'"), std::string::npos);
+  auto missing = RunInfx(
+      {"schedule", dir + "/none.yaml", "--every", "daily", "--dry-run"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.stderr_text.find("none.yaml"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace infx

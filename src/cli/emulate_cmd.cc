@@ -129,6 +129,9 @@ void SetupEmulate(CLI::App& app) {
   cmd->add_option("--time-scale", o.time_scale,
                   "model time multiplier (0 = no model time)")
       ->capture_default_str();
+  cmd->add_option("--engine-version", o.engine_version,
+                  "what GET /version reports (default infx-emulator); "
+                  "simulates an engine upgrade");
   cmd->add_option("--trace", o.trace_path,
                   "write the per-request JSONL trace here");
   cmd->add_option("--answers", o.answers_path, "GSM8K-format JSONL answer key");
