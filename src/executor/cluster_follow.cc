@@ -251,7 +251,11 @@ Status RecordEnds(const FollowContext& fc, const std::vector<Track>& tracks,
     rec.num_gpus = m.configs[t.index].gpus();
     INFX_ASSIGN_OR_RETURN(auto configs, fc.store.ListConfigs(fc.run_id));
     for (const auto& c : configs) {
-      if (c.config_key == t.key) rec.details = c.details;
+      if (c.config_key == t.key) {
+        rec.details = c.details;
+        rec.engine_version = c.engine_version;
+        rec.canary = c.canary;
+      }
     }
     rec.details["cluster_job"] = {{"id", t.job_id},
                                   {"state", t.final ? t.end.state : t.state},

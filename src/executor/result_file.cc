@@ -35,10 +35,11 @@ double NumFrom(const nlohmann::json& j, const char* name) {
   X(tput_per_gpu_input)                                              \
   X(interactivity_tok_s_user)                                        \
   X(mean_ttft_ms)                                                    \
-  X(median_ttft_ms) X(p99_ttft_ms) X(mean_tpot_ms) X(median_tpot_ms) \
-      X(p99_tpot_ms) X(mean_itl_ms) X(median_itl_ms) X(p99_itl_ms)   \
-          X(mean_e2el_ms) X(median_e2el_ms) X(p99_e2el_ms)           \
-              X(request_throughput_rps) X(duration_s)
+  X(median_ttft_ms)                                                  \
+  X(p99_ttft_ms) X(mean_tpot_ms) X(median_tpot_ms) X(p99_tpot_ms)    \
+      X(mean_itl_ms) X(median_itl_ms) X(p99_itl_ms) X(mean_e2el_ms)  \
+          X(median_e2el_ms) X(p99_e2el_ms) X(request_throughput_rps) \
+              X(duration_s)
 
 }  // namespace
 
@@ -151,6 +152,9 @@ Result<store::RunRecord> ResultFileStore::GetRun(int64_t run_id) {
 Result<std::vector<store::RunRecord>> ResultFileStore::ListRuns() {
   return inner_->ListRuns();
 }
+Result<std::vector<store::RunSummary>> ResultFileStore::ListRunSummaries() {
+  return inner_->ListRunSummaries();
+}
 Result<store::RunRecord> ResultFileStore::LatestRun() {
   return inner_->LatestRun();
 }
@@ -161,7 +165,9 @@ Result<int64_t> ResultFileStore::UpsertConfig(const store::ConfigRecord& c) {
                                {"config_key", c.config_key},
                                {"hardware", c.hardware},
                                {"num_gpus", c.num_gpus},
-                               {"details", c.details}}));
+                               {"details", c.details},
+                               {"engine_version", c.engine_version},
+                               {"canary", c.canary}}));
   return id;
 }
 
@@ -176,7 +182,8 @@ Result<bool> ResultFileStore::InsertPoint(const store::PointRecord& p) {
                                {"key", PointKeyToJson(p.key)},
                                {"metrics", PointMetricsToJson(p.metrics)},
                                {"metrics_json", p.metrics_json},
-                               {"request_summaries", p.request_summaries}}));
+                               {"request_summaries", p.request_summaries},
+                               {"series_key", p.series_key}}));
   return stored;
 }
 
@@ -190,6 +197,10 @@ Result<bool> ResultFileStore::HasPoint(const store::PointKey& key) {
 Result<std::vector<store::PointRecord>> ResultFileStore::ListPoints(
     int64_t run_id) {
   return inner_->ListPoints(run_id);
+}
+Result<std::vector<store::PointRecord>> ResultFileStore::ListSeriesPoints(
+    const std::string& series_key) {
+  return inner_->ListSeriesPoints(series_key);
 }
 Result<nlohmann::json> ResultFileStore::GetRequestSummaries(int64_t id) {
   return inner_->GetRequestSummaries(id);
@@ -300,6 +311,8 @@ Status IngestRecord(IngestState& st, const nlohmann::json& j,
     c.hardware = j.value("hardware", "");
     c.num_gpus = j.value("num_gpus", 1);
     c.details = j.value("details", nlohmann::json::object());
+    c.engine_version = j.value("engine_version", "");
+    c.canary = j.value("canary", false);
     INFX_RETURN_IF_ERROR(st.store.UpsertConfig(c).status());
     ++stats.configs;
   } else if (kind == "point") {
@@ -309,6 +322,7 @@ Status IngestRecord(IngestState& st, const nlohmann::json& j,
     p.metrics = PointMetricsFromJson(j.at("metrics"));
     p.metrics_json = j.value("metrics_json", nlohmann::json::object());
     p.request_summaries = j.value("request_summaries", nlohmann::json());
+    p.series_key = j.value("series_key", "");
     INFX_ASSIGN_OR_RETURN(bool stored, st.store.InsertPoint(p));
     ++(stored ? stats.points_new : stats.points_existing);
   } else if (kind == "eval") {

@@ -42,6 +42,7 @@ class ResultFileStore : public store::ResultsStore {
   Status FinishRun(int64_t run_id, std::string_view status) override;
   Result<store::RunRecord> GetRun(int64_t run_id) override;
   Result<std::vector<store::RunRecord>> ListRuns() override;
+  Result<std::vector<store::RunSummary>> ListRunSummaries() override;
   Result<store::RunRecord> LatestRun() override;
   Result<int64_t> UpsertConfig(const store::ConfigRecord& config) override;
   Result<std::vector<store::ConfigRecord>> ListConfigs(int64_t run_id) override;
@@ -50,6 +51,8 @@ class ResultFileStore : public store::ResultsStore {
   // Forwarded to the inner store (sweep --retry-failed).
   Result<bool> DeleteFailedPoint(const store::PointKey& key) override;
   Result<std::vector<store::PointRecord>> ListPoints(int64_t run_id) override;
+  Result<std::vector<store::PointRecord>> ListSeriesPoints(
+      const std::string& series_key) override;
   Result<nlohmann::json> GetRequestSummaries(int64_t point_id) override;
   Result<int64_t> InsertEval(const store::EvalRecord& eval) override;
   Result<std::vector<store::EvalRecord>> ListEvals(int64_t run_id) override;

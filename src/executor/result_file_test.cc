@@ -31,6 +31,7 @@ store::PointRecord Point(int64_t run, int concurrency) {
   p.metrics.completed = 4;
   p.metrics_json = {{"completed", 4}};
   p.request_summaries = nlohmann::json::array({{{"ok", true}}});
+  p.series_key = "m/h200/vllm/bf16/tp1/32x8/c" + std::to_string(concurrency);
   return p;
 }
 
@@ -47,6 +48,8 @@ std::string WriteJobFile(const std::string& path) {
   c.config_key = "m/h200/vllm/bf16/tp1";
   c.num_gpus = 1;
   c.details = {{"model", "m"}};
+  c.engine_version = "vllm 0.9.2";
+  c.canary = true;
   EXPECT_TRUE((*file)->UpsertConfig(c).ok());
   EXPECT_TRUE((*file)->InsertPoint(Point(*run, 1)).ok());
   EXPECT_TRUE((*file)->InsertPoint(Point(*run, 2)).ok());
@@ -90,6 +93,13 @@ TEST(ResultFileTest, ReIngestNeverDuplicates) {
   ASSERT_EQ(points->size(), 2u);
   EXPECT_DOUBLE_EQ((*points)[1].metrics.tput_per_gpu_total, 200.0);
   EXPECT_TRUE(std::isnan((*points)[1].metrics.median_ttft_ms));
+  // Provenance and series keys travel through the file (issue 14).
+  EXPECT_EQ((*points)[1].series_key, "m/h200/vllm/bf16/tp1/32x8/c2");
+  auto configs = (*store)->ListConfigs(*run);
+  ASSERT_TRUE(configs.ok());
+  ASSERT_EQ(configs->size(), 1u);
+  EXPECT_EQ((*configs)[0].engine_version, "vllm 0.9.2");
+  EXPECT_TRUE((*configs)[0].canary);
   auto evals = (*store)->ListEvals(*run);
   ASSERT_TRUE(evals.ok());
   ASSERT_EQ(evals->size(), 1u);
