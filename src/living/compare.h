@@ -1,0 +1,112 @@
+// Compare: the verdict of one run against a baseline run, series by series
+// and metric by metric (docs/living.md, "infx compare").
+//
+// For every (series, metric) both runs measured, on the logs of the
+// per-repetition values:
+// - ratio = GM(current) / GM(baseline), the ratio of geometric means;
+// - noise = within-run standard deviation of the logs, pooled over the
+//   baseline's and current's repetitions and the series' history
+//   (stats::PoolNoise); with fewer than `min_repetitions` on a side and a
+//   history to pool, the test is a t-test against that pooled noise
+//   ("pooled"), else Welch's t-test ("welch"); Mann-Whitney U is reported
+//   beside it (with n = 3 per side its smallest two-sided p is 0.1, so it
+//   informs but does not decide);
+// - 95% CI of the ratio: percentile bootstrap (seeded) when both sides have
+//   >= `bootstrap_min_repetitions`, else the t interval of the test;
+// - q-value: Benjamini-Hochberg over every test of the comparison;
+// - verdict: "unknown" when the test cannot be run (too few repetitions and
+//   no history, a side without values) or the series is unstable (noise >
+//   `max_noise`); "better"/"worse" when q <= alpha AND |log ratio| >=
+//   effect_floor * noise; else "same".
+// Canary series are compared the same way but reported apart (with their
+// own BH family) so environment drift is told apart from engine changes.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "living/samples.h"
+
+namespace infx::living {
+
+enum class Verdict { kSame, kBetter, kWorse, kUnknown };
+std::string_view VerdictName(Verdict v);  // "same", "better", ...
+
+struct CompareOptions {
+  double alpha = 0.05;         // q-value threshold (FDR level)
+  double effect_floor = 1.0;   // minimum |log ratio| in noise units
+  double max_noise = 0.10;     // noise (log std) above this: unstable
+  size_t min_repetitions = 5;  // below this per side, pool with history
+  size_t bootstrap_min_repetitions = 8;
+  int bootstrap_resamples = 2000;
+  double confidence = 0.95;
+  uint64_t seed = 1;  // bootstrap seed
+};
+
+struct CompareRow {
+  std::string series;
+  std::string metric;
+  bool canary = false;
+  double baseline = 0;  // median of the baseline's repetitions
+  double current = 0;   // median of the current run's repetitions
+  size_t n_baseline = 0, n_current = 0;
+  double ratio = 0;  // GM(current) / GM(baseline); NaN when unknown
+  double ci_low = 0, ci_high = 0;
+  double p_value = 1, q_value = 1;  // NaN when no test
+  double mw_p_value = 1;            // Mann-Whitney U, two-sided
+  std::string test;                 // "welch" | "pooled" | ""
+  double noise = 0;                 // log std used (NaN when none)
+  Verdict verdict = Verdict::kUnknown;
+  std::string note;  // why unknown ("unstable", "too few repetitions")
+};
+
+// Per-question paired accuracy change (eval::ComparePaired, McNemar).
+struct AccuracyRow {
+  std::string config_key;
+  std::string task;
+  size_t paired = 0;
+  double baseline = 0, current = 0;  // accuracy fractions
+  double p_value = 1;
+  Verdict verdict = Verdict::kUnknown;
+};
+
+struct Comparison {
+  int64_t baseline_run = 0;
+  int64_t current_run = 0;
+  std::vector<CompareRow> rows;    // non-canary series
+  std::vector<CompareRow> canary;  // canary series
+  std::vector<AccuracyRow> accuracy;
+  size_t shared_series = 0;
+  size_t only_in_baseline = 0;  // series left out
+  size_t only_in_current = 0;
+  bool AnyWorse() const;
+};
+
+// History for the noise estimate: series -> metric -> repetition values of
+// each earlier run.
+using NoiseHistory =
+    std::map<std::string,
+             std::map<std::string, std::vector<std::vector<double>>>,
+             std::less<>>;
+
+// FailedPrecondition when the runs share no series (naming both runs).
+Result<Comparison> CompareRuns(const RunSamples& baseline,
+                               const RunSamples& current,
+                               const NoiseHistory& history,
+                               const CompareOptions& options);
+
+// One (series, metric) row without the q-value (pure core, for tests).
+CompareRow CompareSeries(const std::vector<double>& baseline,
+                         const std::vector<double>& current,
+                         const std::vector<std::vector<double>>& history,
+                         const CompareOptions& options);
+
+// Adds the history of `samples` (one earlier run) to `history`.
+void AddToHistory(const RunSamples& samples, NoiseHistory* history);
+
+}  // namespace infx::living
