@@ -38,10 +38,10 @@ enum class Verdict { kSame, kBetter, kWorse, kUnknown };
 std::string_view VerdictName(Verdict v);  // "same", "better", ...
 
 struct CompareOptions {
-  double alpha = 0.05;         // q-value threshold (FDR level)
-  double effect_floor = 1.0;   // minimum |log ratio| in noise units
-  double max_noise = 0.10;     // noise (log std) above this: unstable
-  size_t min_repetitions = 5;  // below this per side, pool with history
+  double alpha = 0.05;          // q-value threshold (FDR level)
+  double effect_floor = 1.0;    // minimum |log ratio| in noise units
+  double max_noise = 0.10;      // noise (log std) above this: unstable
+  size_t min_repetitions = 10;  // below this per side, pool with history
   size_t bootstrap_min_repetitions = 8;
   int bootstrap_resamples = 2000;
   double confidence = 0.95;
