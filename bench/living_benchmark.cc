@@ -35,11 +35,11 @@ namespace infx {
 namespace {
 
 struct Settings {
-  int trials = 20;       // comparisons (each of `series` series)
-  int series = 50;       // series per comparison
-  int history_runs = 5;  // earlier runs pooled for the noise
-  int histories = 1000;  // change-point histories per case
-  double noise = 0.02;   // per-repetition relative std-dev
+  int trials = 20;        // comparisons (each of `series` series)
+  int series = 50;        // series per comparison
+  int history_runs = 10;  // earlier runs pooled (compare --history)
+  int histories = 1000;   // change-point histories per case
+  double noise = 0.02;    // per-repetition relative std-dev
   int repetitions = 3;
   uint64_t seed = 1;
   double cp_p = living::HistoryOptions{}.change_points.max_p_value;

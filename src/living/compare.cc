@@ -33,6 +33,44 @@ std::vector<double> Logs(const std::vector<double>& values) {
   return out;
 }
 
+// Between-run variance of the run means of the logs (one-way random
+// effects): the sample variance of the means of the baseline and history
+// runs minus the within-run part, floored at 0; df = runs - 1. Back-to-back
+// repetitions share a host state that later runs do not, so runs drift
+// more than repetitions scatter; without this term identical re-runs on a
+// drifting host would be called worse.
+struct BetweenRun {
+  double variance = 0;
+  double df = 0;
+};
+BetweenRun BetweenRunNoise(const std::vector<std::vector<double>>& groups,
+                           double within_variance) {
+  std::vector<double> means;
+  double inverse_n = 0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (g == 1 || groups[g].empty()) continue;  // 1 = the current run
+    means.push_back(stats::Mean(groups[g]));
+    inverse_n += 1.0 / static_cast<double>(groups[g].size());
+  }
+  if (means.size() < 3) return {};
+  inverse_n /= static_cast<double>(means.size());
+  const double v = stats::SampleVariance(means) - within_variance * inverse_n;
+  return {std::max(0.0, v), static_cast<double>(means.size() - 1)};
+}
+
+// Widens `t` by the between-run variance of both runs' means
+// (Welch-Satterthwaite degrees of freedom).
+stats::TTestResult AddBetweenRun(const stats::TTestResult& t,
+                                 const BetweenRun& between) {
+  if (!t.valid || between.variance <= 0) return t;
+  const double within = t.standard_error * t.standard_error;
+  const double extra = 2 * between.variance;
+  const double se = std::sqrt(within + extra);
+  const double df = (within + extra) * (within + extra) /
+                    (within * within / t.df + extra * extra / between.df);
+  return stats::TTestFromDifference(t.mean_difference, se, df);
+}
+
 // Verdict from the q-value, effect floor and direction.
 Verdict Decide(const CompareRow& row, bool higher_is_better,
                const CompareOptions& o) {
@@ -98,7 +136,14 @@ CompareRow CompareSeries(const std::vector<double>& baseline,
   const auto b_values = FiniteValues(current);
   row.baseline = stats::Median(a_values);
   row.current = stats::Median(b_values);
-  const auto la = Logs(a_values), lb = Logs(b_values);
+  // Logs of both runs and the history, outliers (host hiccups) dropped.
+  std::vector<std::vector<double>> groups = {Logs(a_values), Logs(b_values)};
+  for (const auto& h : history) groups.push_back(Logs(h));
+  std::vector<size_t> dropped;
+  groups = stats::DropOutliers(groups, o.outlier_k, &dropped);
+  const std::vector<double>& la = groups[0];
+  const std::vector<double>& lb = groups[1];
+  row.outliers = dropped[0] + dropped[1];
   row.n_baseline = la.size();
   row.n_current = lb.size();
   row.ratio = row.ci_low = row.ci_high = kNan;
@@ -110,8 +155,6 @@ CompareRow CompareSeries(const std::vector<double>& baseline,
   row.ratio = std::exp(stats::Mean(lb) - stats::Mean(la));
   row.mw_p_value = stats::MannWhitneyU(la, lb).p_value;
   // Noise: within-run log std pooled over both runs and the history.
-  std::vector<std::vector<double>> groups = {la, lb};
-  for (const auto& h : history) groups.push_back(Logs(h));
   const stats::PooledNoise pooled = stats::PoolNoise(groups);
   const bool few =
       la.size() < o.min_repetitions || lb.size() < o.min_repetitions;
@@ -131,6 +174,10 @@ CompareRow CompareSeries(const std::vector<double>& baseline,
     row.note = "too few repetitions and no history";
     return row;
   }
+  if (pooled.ok()) {
+    t = AddBetweenRun(t,
+                      BetweenRunNoise(groups, pooled.std_dev * pooled.std_dev));
+  }
   row.p_value = t.p_value;
   if (row.noise > o.max_noise) {
     row.note = fmt::format("unstable (noise {:.1f}%)", 100 * row.noise);
@@ -142,8 +189,11 @@ CompareRow CompareSeries(const std::vector<double>& baseline,
   row.ci_high = std::exp(t.mean_difference + tq * t.standard_error);
   if (la.size() >= o.bootstrap_min_repetitions &&
       lb.size() >= o.bootstrap_min_repetitions) {
+    std::vector<double> kept_a, kept_b;
+    for (double v : la) kept_a.push_back(std::exp(v));
+    for (double v : lb) kept_b.push_back(std::exp(v));
     const auto ci = stats::BootstrapGeometricMeanRatio(
-        a_values, b_values, o.bootstrap_resamples, o.confidence, o.seed);
+        kept_a, kept_b, o.bootstrap_resamples, o.confidence, o.seed);
     if (ci.valid) {
       row.ci_low = ci.low;
       row.ci_high = ci.high;

@@ -2,13 +2,17 @@
 // and metric by metric (docs/living.md, "infx compare").
 //
 // For every (series, metric) both runs measured, on the logs of the
-// per-repetition values:
+// per-repetition values (outliers, a repetition hit by a host hiccup,
+// dropped first: stats::DropOutliers with `outlier_k`):
 // - ratio = GM(current) / GM(baseline), the ratio of geometric means;
 // - noise = within-run standard deviation of the logs, pooled over the
 //   baseline's and current's repetitions and the series' history
 //   (stats::PoolNoise); with fewer than `min_repetitions` on a side and a
 //   history to pool, the test is a t-test against that pooled noise
-//   ("pooled"), else Welch's t-test ("welch"); Mann-Whitney U is reported
+//   ("pooled"), else Welch's t-test ("welch"); either is widened by the
+//   between-run variance of run means estimated from the baseline and the
+//   history (runs drift more than back-to-back repetitions scatter);
+//   Mann-Whitney U is reported
 //   beside it (with n = 3 per side its smallest two-sided p is 0.1, so it
 //   informs but does not decide);
 // - 95% CI of the ratio: percentile bootstrap (seeded) when both sides have
@@ -46,6 +50,9 @@ struct CompareOptions {
   int bootstrap_resamples = 2000;
   double confidence = 0.95;
   uint64_t seed = 1;  // bootstrap seed
+  // Repetitions farther than this many robust standard deviations from
+  // their run's median are dropped as outliers (stats::DropOutliers).
+  double outlier_k = 6.0;
 };
 
 struct CompareRow {
@@ -54,8 +61,9 @@ struct CompareRow {
   bool canary = false;
   double baseline = 0;  // median of the baseline's repetitions
   double current = 0;   // median of the current run's repetitions
-  size_t n_baseline = 0, n_current = 0;
-  double ratio = 0;  // GM(current) / GM(baseline); NaN when unknown
+  size_t n_baseline = 0, n_current = 0;  // repetitions used
+  size_t outliers = 0;  // repetitions dropped as outliers (both runs)
+  double ratio = 0;     // GM(current) / GM(baseline); NaN when unknown
   double ci_low = 0, ci_high = 0;
   double p_value = 1, q_value = 1;  // NaN when no test
   double mw_p_value = 1;            // Mann-Whitney U, two-sided

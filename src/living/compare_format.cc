@@ -30,6 +30,7 @@ nlohmann::json RowJson(const CompareRow& r) {
           {"noise", Number(r.noise)},
           {"n_baseline", r.n_baseline},
           {"n_current", r.n_current},
+          {"outliers", r.outliers},
           {"canary", r.canary},
           {"note", r.note}};
 }

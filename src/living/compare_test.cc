@@ -43,6 +43,39 @@ TEST(CompareSeries, PoolsNoiseFromHistoryWhenRepetitionsAreFew) {
   EXPECT_NEAR(welch.mw_p_value, 0.1, 1e-12);
 }
 
+TEST(CompareSeries, OutlierRepetitionIsDropped) {
+  const std::vector<std::vector<double>> history = {
+      {100, 101, 99}, {100.5, 99.5, 100}, {99, 100, 101}, {100, 101, 99}};
+  // A host hiccup in the baseline's second repetition.
+  CompareOptions o;
+  const CompareRow r =
+      CompareSeries({100, 60, 101}, {100.5, 99.5, 100}, history, o);
+  EXPECT_EQ(r.outliers, 1u);
+  EXPECT_EQ(r.n_baseline, 2u);
+  EXPECT_LT(r.noise, 0.02);  // not inflated by the hiccup: not unstable
+  EXPECT_FALSE(r.test.empty());
+  EXPECT_NEAR(r.ratio, 1.0, 0.01);
+}
+
+TEST(CompareSeries, RunToRunDriftWidensTheTest) {
+  // Tight repetitions (+-0.5%) but run means that drift by +-4%.
+  const std::vector<std::vector<double>> history = {{104, 104.5, 103.5},
+                                                    {96, 96.5, 95.5},
+                                                    {102, 102.5, 101.5},
+                                                    {98, 98.5, 97.5}};
+  const CompareRow drift =
+      CompareSeries({100, 100.5, 99.5}, {96, 96.5, 95.5}, history, {});
+  EXPECT_GT(drift.p_value, 0.05);  // a 4% move is within the drift
+  // The same 4% move against a history without drift is significant.
+  const std::vector<std::vector<double>> steady = {{100, 100.5, 99.5},
+                                                   {100.2, 100.7, 99.7},
+                                                   {99.8, 100.3, 99.3},
+                                                   {100, 100.5, 99.5}};
+  const CompareRow tight =
+      CompareSeries({100, 100.5, 99.5}, {96, 96.5, 95.5}, steady, {});
+  EXPECT_LT(tight.p_value, 1e-4);
+}
+
 TEST(CompareSeries, UnknownWithoutEnoughData) {
   CompareRow r = CompareSeries({100}, {90}, {}, {});
   EXPECT_TRUE(r.test.empty());

@@ -10,6 +10,8 @@ namespace infx::living {
 namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+// As CompareOptions::outlier_k.
+constexpr double kOutlierK = 6.0;
 
 // Robust run-to-run noise of the values: median absolute successive log
 // difference / (0.6745 sqrt 2) (a step moves one difference only).
@@ -35,7 +37,8 @@ double NoiseOf(const std::vector<HistoryPoint>& points) {
     }
     groups.push_back(std::move(logs));
   }
-  const stats::PooledNoise pooled = stats::PoolNoise(groups);
+  const stats::PooledNoise pooled =
+      stats::PoolNoise(stats::DropOutliers(groups, kOutlierK));
   if (pooled.ok()) return pooled.std_dev;
   return RunNoiseOf(points);
 }

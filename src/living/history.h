@@ -5,10 +5,11 @@
 //
 // The value of a run is the median of its repetitions. The series' noise is
 // the within-run standard deviation of the logs pooled over its runs
-// (stats::PoolNoise), or, for runs of one repetition, the run-to-run noise
-// (median absolute successive difference of the logs / (0.6745 sqrt 2)).
-// A series whose noise exceeds `max_noise` is "unstable": its change points
-// are still computed for display but flagged, and never alarm.
+// (stats::PoolNoise, outliers dropped as in compare.h), or, for runs of one
+// repetition, the run-to-run noise (median absolute successive difference of
+// the logs / (0.6745 sqrt 2)). A series whose noise exceeds `max_noise` is
+// "unstable": its change points are still computed for display but flagged, and
+// never alarm.
 //
 // Thread-safety: pure functions.
 #pragma once
