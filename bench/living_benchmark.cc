@@ -173,7 +173,12 @@ Status AddRun(store::ResultsStore& db, int configs, int loads, double factor,
     cfg.run_id = run;
     cfg.config_key = fmt::format("m/h200/bf16/tp{}", c + 1);
     cfg.hardware = "h200";
-    cfg.details = {{"model", "m"}, {"engine_version", version}};
+    cfg.details = {{"model", "m"},
+                   {"hardware", "h200"},
+                   {"engine", "vllm"},
+                   {"precision", "bf16"},
+                   {"parallelism", fmt::format("tp{}", c + 1)},
+                   {"engine_version", version}};
     cfg.engine_version = version;
     INFX_RETURN_IF_ERROR(db.UpsertConfig(cfg).status());
     for (int l = 0; l < loads; ++l) {
