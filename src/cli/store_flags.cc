@@ -15,7 +15,7 @@ void AddStoreFlags(CLI::App* cmd, StoreFlags* flags,
 Result<OpenedRun> OpenStoredRun(const StoreFlags& flags) {
   OpenedRun out;
   INFX_ASSIGN_OR_RETURN(out.store,
-                        store::OpenExistingResultsStore(flags.Location()));
+                        store::OpenResultsStoreReadOnly(flags.Location()));
   if (flags.run_id > 0) {
     INFX_ASSIGN_OR_RETURN(out.run, out.store->GetRun(flags.run_id));
   } else {

@@ -33,7 +33,8 @@ void AddStoreFlags(
     CLI::App* cmd, StoreFlags* flags,
     const std::string& run_help = "run id (default: latest run)");
 
-// An existing store (a missing SQLite file is NotFound, never created) and
+// An existing store opened read-only (a missing SQLite file is NotFound,
+// never created; a file that is not an infx store is refused untouched) and
 // the run the flags name.
 struct OpenedRun {
   std::unique_ptr<store::ResultsStore> store;

@@ -313,8 +313,11 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   }
-  INFX_ASSIGN_OR_RETURN(auto store,
-                        store::OpenResultsStore(f.store.Location()));
+  // --resume continues a stored run: a missing database (a typo) is an
+  // error, never a new empty one.
+  INFX_ASSIGN_OR_RETURN(
+      auto store, f.resume ? store::OpenExistingResultsStore(f.store.Location())
+                           : store::OpenResultsStore(f.store.Location()));
   INFX_ASSIGN_OR_RETURN(hardware::HardwareCatalog catalog,
                         sweep::MatrixHardware(input.matrix));
   sweep::SweepOptions options;

@@ -6,20 +6,11 @@
 #include <memory>
 #include <pqxx/pqxx>
 
+#include "store/results_store.h"
 #include "store/sql_connection.h"
 
 namespace infx::store {
 namespace {
-
-// "postgresql://user:secret@host/db" -> "postgresql://user@host/db".
-std::string RedactUrl(const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos) return url;
-  const size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon) + url.substr(at);
-}
 
 std::string FirstWord(std::string_view sql) {
   size_t start = sql.find_first_not_of(" \n\t");
@@ -176,18 +167,23 @@ class PostgresConnection final : public SqlConnection {
 }  // namespace
 
 Result<std::unique_ptr<SqlConnection>> OpenPostgresConnection(
-    const std::string& url) {
-  const std::string name = RedactUrl(url);
+    const std::string& url, bool read_only) {
+  const std::string name = RedactStoreUrl(url);
   try {
     auto conn = std::make_unique<pqxx::connection>(url);
     // Doubles must round-trip exactly (the default since PostgreSQL 12).
     pqxx::nontransaction(*conn).exec("SET extra_float_digits = 3");
     pqxx::nontransaction(*conn).exec("SET client_min_messages = warning");
+    if (read_only) {
+      pqxx::nontransaction(*conn).exec(
+          "SET default_transaction_read_only = on");
+    }
     return std::unique_ptr<SqlConnection>(
         std::make_unique<PostgresConnection>(std::move(conn), name));
   } catch (const std::exception& e) {
     return Status::Unavailable(
-        fmt::format("{}: cannot connect: {}", name, OneLine(e.what())));
+        fmt::format("{}: cannot connect: {}", name,
+                    ScrubStoreUrlSecrets(OneLine(e.what()), url)));
   }
 }
 

@@ -228,12 +228,30 @@ class ResultsStore {
 
 // Opens (creating and migrating if needed) a store. "postgresql://..." or
 // "postgres://..." selects PostgreSQL; ":memory:" an in-memory SQLite
-// database; anything else is an SQLite file path ("" means "infx.db").
+// database; any other "scheme://" is InvalidArgument; anything else is an
+// SQLite file path ("" means "infx.db").
 Result<std::unique_ptr<ResultsStore>> OpenResultsStore(
     const std::string& path_or_url);
 // As OpenResultsStore, but a missing SQLite file is NotFound instead of
-// being created: for commands that only read (frontier, report).
+// being created: for commands that add to an existing store (sweep
+// --resume).
 Result<std::unique_ptr<ResultsStore>> OpenExistingResultsStore(
     const std::string& path_or_url);
+// For commands that only read (frontier, report): SQLite is opened
+// read-only (never switched to WAL, never given a schema) and PostgreSQL
+// sessions are read-only. A database that is not an infx results store is
+// FailedPrecondition and left untouched; an infx store with an older schema
+// is migrated first (that is the only write).
+Result<std::unique_ptr<ResultsStore>> OpenResultsStoreReadOnly(
+    const std::string& path_or_url);
+
+// The store location with secrets removed, for messages and output: the
+// password of "postgresql://user:pw@host/db" and a "password=" query
+// parameter are dropped. Other strings are returned unchanged.
+std::string RedactStoreUrl(const std::string& path_or_url);
+// `text` with every secret of `url` (its passwords, raw and
+// percent-decoded) replaced by "***": for messages from client libraries.
+std::string ScrubStoreUrlSecrets(const std::string& text,
+                                 const std::string& url);
 
 }  // namespace infx::store

@@ -126,6 +126,19 @@ Status ApplyMigration(SqlConnection& conn, const Migration& m) {
     conn.Rollback();
     return Status::Ok();
   }
+  if (*version == 0 && conn.dialect() == SqlDialect::kSqlite) {
+    // Checked under the write lock: a concurrent opener that created the
+    // schema meanwhile is seen above, never mistaken for foreign tables.
+    auto has_tables = conn.HasAnyTable();
+    if (!has_tables.ok()) return fail(has_tables.status());
+    if (*has_tables) {
+      conn.Rollback();
+      return Status::FailedPrecondition(fmt::format(
+          "{}: SQLite database holds other tables, not an infx results store "
+          "(left untouched)",
+          conn.Describe()));
+    }
+  }
   Status s = conn.ExecScript(MigrationSql(m, conn.dialect()));
   if (!s.ok()) return fail(s);
   auto update = conn.Query("UPDATE infx_schema SET version = $1",
@@ -176,15 +189,6 @@ Status EnsureSchema(SqlConnection& conn) {
         "{}: results store has schema version {}, newer than this infx "
         "(supports up to {}); upgrade infx (database left untouched)",
         conn.Describe(), version, kSchemaVersion));
-  }
-  if (version == 0 && conn.dialect() == SqlDialect::kSqlite) {
-    INFX_ASSIGN_OR_RETURN(bool has_tables, conn.HasAnyTable());
-    if (has_tables) {
-      return Status::FailedPrecondition(fmt::format(
-          "{}: SQLite database holds other tables, not an infx results store "
-          "(left untouched)",
-          conn.Describe()));
-    }
   }
   for (const Migration& m : Migrations()) {
     if (m.version > version) INFX_RETURN_IF_ERROR(ApplyMigration(conn, m));

@@ -53,15 +53,27 @@ class SqlConnection {
   virtual Result<bool> HasAnyTable() = 0;
 };
 
-// SQLite file (created if missing unless must_exist), or ":memory:".
-// Checks the file really is a SQLite database before writing anything, then
-// turns on WAL mode, synchronous=FULL, foreign keys and a busy timeout.
-Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(
-    const std::string& path, bool must_exist);
+// How an SQLite file is opened.
+enum class SqliteOpenMode {
+  kCreate,    // read-write; a missing file is created
+  kExisting,  // read-write; a missing file is NotFound
+  kReadOnly,  // SQLITE_OPEN_READONLY; never writes, never changes the mode
+};
 
-// PostgreSQL via libpqxx; `url` is a libpq connection URI.
+// SQLite file or ":memory:". Sets the busy timeout before anything else (so
+// concurrent openers wait instead of failing with "database is locked") and
+// checks the file really is an SQLite database. Writable modes then refuse a
+// database holding tables but no infx_schema (an unrelated file, left
+// untouched) and only then turn on WAL mode; every mode sets
+// synchronous=FULL and foreign keys (per-connection settings).
+Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(
+    const std::string& path, SqliteOpenMode mode);
+
+// PostgreSQL via libpqxx; `url` is a libpq connection URI. A read-only
+// connection sets default_transaction_read_only. Messages never carry the
+// URL's password.
 Result<std::unique_ptr<SqlConnection>> OpenPostgresConnection(
-    const std::string& url);
+    const std::string& url, bool read_only = false);
 
 // Formats a double in the shortest form that parses back to the same value.
 std::string FormatDoubleExact(double value);

@@ -10,89 +10,10 @@
 #include <tuple>
 
 #include "store/schema.h"
+#include "store/sql_values.h"
 
 namespace infx::store {
 namespace {
-
-struct MetricColumn {
-  const char* name;
-  double PointMetrics::*field;
-};
-
-// Key metric columns of table points, in schema order.
-constexpr MetricColumn kMetricColumns[] = {
-    {"tput_per_gpu_total", &PointMetrics::tput_per_gpu_total},
-    {"tput_per_gpu_output", &PointMetrics::tput_per_gpu_output},
-    {"tput_per_gpu_input", &PointMetrics::tput_per_gpu_input},
-    {"interactivity_tok_s_user", &PointMetrics::interactivity_tok_s_user},
-    {"mean_ttft_ms", &PointMetrics::mean_ttft_ms},
-    {"median_ttft_ms", &PointMetrics::median_ttft_ms},
-    {"p99_ttft_ms", &PointMetrics::p99_ttft_ms},
-    {"mean_tpot_ms", &PointMetrics::mean_tpot_ms},
-    {"median_tpot_ms", &PointMetrics::median_tpot_ms},
-    {"p99_tpot_ms", &PointMetrics::p99_tpot_ms},
-    {"mean_itl_ms", &PointMetrics::mean_itl_ms},
-    {"median_itl_ms", &PointMetrics::median_itl_ms},
-    {"p99_itl_ms", &PointMetrics::p99_itl_ms},
-    {"mean_e2el_ms", &PointMetrics::mean_e2el_ms},
-    {"median_e2el_ms", &PointMetrics::median_e2el_ms},
-    {"p99_e2el_ms", &PointMetrics::p99_e2el_ms},
-    {"request_throughput_rps", &PointMetrics::request_throughput_rps},
-    {"duration_s", &PointMetrics::duration_s},
-};
-constexpr size_t kNumMetricColumns = std::size(kMetricColumns);
-
-std::string DumpJson(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-Result<nlohmann::json> LoadJson(const std::optional<std::string>& text,
-                                std::string_view what) {
-  if (!text) return nlohmann::json();
-  auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    return Status::ParseError(fmt::format("stored {} is not valid JSON", what));
-  }
-  return j;
-}
-
-// NaN/inf are stored as NULL and read back as NaN.
-SqlValue MetricValue(double v) {
-  if (!std::isfinite(v)) return nullptr;
-  return v;
-}
-
-Result<double> ReadMetric(const std::optional<std::string>& text,
-                          std::string_view what) {
-  if (!text) return std::nan("");
-  return ParseStoredDouble(text, what);
-}
-
-Status ValidateKey(const PointKey& key) {
-  if (key.config_key.empty()) {
-    return Status::InvalidArgument("point: empty config_key");
-  }
-  if (key.isl < 0 || key.osl < 0 || key.concurrency < 0 || key.repetition < 0) {
-    return Status::InvalidArgument(fmt::format(
-        "point {}: isl, osl, concurrency and repetition must be >= 0",
-        key.config_key));
-  }
-  if (!std::isfinite(key.range_ratio) || !std::isfinite(key.request_rate) ||
-      key.request_rate < 0) {
-    return Status::InvalidArgument(fmt::format(
-        "point {}: range_ratio and request_rate must be finite (rate >= 0)",
-        key.config_key));
-  }
-  return Status::Ok();
-}
-
-std::string PointColumnList() {
-  std::string cols =
-      "run_id, config_id, isl, osl, range_ratio, concurrency, request_rate, "
-      "repetition";
-  for (const auto& c : kMetricColumns) cols += fmt::format(", {}", c.name);
-  return cols + ", completed, failed, metrics_json, recorded_at, series_key";
-}
 
 // Columns of a point row as ParsePointRow reads them (alias p = points,
 // c = configs).
@@ -631,8 +552,8 @@ std::string NowUtcIso8601() {
 }
 
 Result<std::unique_ptr<ResultsStore>> MakeSqlResultsStore(
-    std::unique_ptr<SqlConnection> conn) {
-  INFX_RETURN_IF_ERROR(EnsureSchema(*conn));
+    std::unique_ptr<SqlConnection> conn, bool migrate) {
+  if (migrate) INFX_RETURN_IF_ERROR(EnsureSchema(*conn));
   return std::unique_ptr<ResultsStore>(
       std::make_unique<SqlResultsStore>(std::move(conn)));
 }

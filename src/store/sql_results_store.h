@@ -16,8 +16,9 @@ namespace infx::store {
 // Current UTC time as "2026-11-21T07:04:54Z".
 std::string NowUtcIso8601();
 
-// Runs EnsureSchema on `conn` and wraps it.
+// Runs EnsureSchema on `conn` (unless !migrate: the caller checked the
+// schema version) and wraps it.
 Result<std::unique_ptr<ResultsStore>> MakeSqlResultsStore(
-    std::unique_ptr<SqlConnection> conn);
+    std::unique_ptr<SqlConnection> conn, bool migrate = true);
 
 }  // namespace infx::store

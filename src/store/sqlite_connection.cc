@@ -161,37 +161,64 @@ class SqliteConnection final : public SqlConnection {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(
-    const std::string& path, bool must_exist) {
-  const bool in_memory = path == ":memory:";
+namespace {
+
+Status CheckFileBeforeOpen(const std::string& path, SqliteOpenMode mode) {
   std::error_code ec;
-  if (!in_memory) {
-    const bool exists = std::filesystem::exists(path, ec);
-    if (!exists && must_exist) {
-      return Status::NotFound(
-          fmt::format("{}: no such results database", path));
-    }
-    if (exists && std::filesystem::is_directory(path, ec)) {
-      return Status::InvalidArgument(
-          fmt::format("{}: is a directory, expected a database file", path));
-    }
-    if (exists && !LooksLikeSqliteFile(path)) {
-      return Status::FailedPrecondition(
-          fmt::format("{}: not an SQLite database (left untouched)", path));
-    }
+  const bool exists = std::filesystem::exists(path, ec);
+  if (!exists && mode != SqliteOpenMode::kCreate) {
+    return Status::NotFound(fmt::format("{}: no such results database", path));
   }
+  if (exists && std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidArgument(
+        fmt::format("{}: is a directory, expected a database file", path));
+  }
+  if (exists && !LooksLikeSqliteFile(path)) {
+    return Status::FailedPrecondition(
+        fmt::format("{}: not an SQLite database (left untouched)", path));
+  }
+  return Status::Ok();
+}
+
+// A writable open must not switch an unrelated database to WAL: tables but
+// no infx_schema means "not ours". One query, so a concurrent creator that
+// commits the schema meanwhile cannot make it look foreign.
+Status RefuseForeignTables(SqliteConnection& conn, const std::string& path) {
+  INFX_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.Query("SELECT count(*), coalesce(sum(name = 'infx_schema'), 0) "
+                 "FROM sqlite_master WHERE type = 'table'",
+                 {}));
+  if (rows.at(0).at(0) != "0" && rows.at(0).at(1) == "0") {
+    return Status::FailedPrecondition(fmt::format(
+        "{}: SQLite database holds other tables, not an infx results store "
+        "(left untouched)",
+        path));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(
+    const std::string& path, SqliteOpenMode mode) {
+  const bool in_memory = path == ":memory:";
+  if (!in_memory) INFX_RETURN_IF_ERROR(CheckFileBeforeOpen(path, mode));
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-              (must_exist ? 0 : SQLITE_OPEN_CREATE);
+  const int flags =
+      SQLITE_OPEN_NOMUTEX |
+      (mode == SqliteOpenMode::kReadOnly ? SQLITE_OPEN_READONLY
+                                         : SQLITE_OPEN_READWRITE) |
+      (mode == SqliteOpenMode::kCreate ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return Status::IoError(fmt::format("{}: cannot open: {}", path, message));
   }
+  // First, before any statement: a concurrent opener (another sweep creating
+  // the schema, switching to WAL) then makes us wait, not fail.
+  sqlite3_busy_timeout(db, 30000);
   auto conn = std::make_unique<SqliteConnection>(db, path);
-  // Wait for a writer that holds the file (e.g. a sweep creating and
-  // migrating it) rather than mistaking its lock for a bad file.
-  sqlite3_busy_timeout(db, 10000);
   // Reading the schema first proves the file is a database before any write.
   auto probe = conn->Query("SELECT count(*) FROM sqlite_master", {});
   if (!probe.ok()) {
@@ -199,7 +226,12 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(
         fmt::format("{}: not a usable SQLite database (left untouched): {}",
                     path, probe.status().message()));
   }
-  if (!in_memory) INFX_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
+  if (mode != SqliteOpenMode::kReadOnly) {
+    INFX_RETURN_IF_ERROR(RefuseForeignTables(*conn, path));
+    if (!in_memory) {
+      INFX_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
+    }
+  }
   INFX_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
   INFX_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
   return std::unique_ptr<SqlConnection>(std::move(conn));

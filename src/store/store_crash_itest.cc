@@ -77,7 +77,7 @@ TEST(StoreCrashTest, KillNineLosesAtMostThePointInFlight) {
 
   // Reopen after the crash: intact, acknowledged points all present.
   {
-    auto conn = OpenSqliteConnection(path, true);
+    auto conn = OpenSqliteConnection(path, SqliteOpenMode::kExisting);
     ASSERT_TRUE(conn.ok());
     auto check = (*conn)->Query("PRAGMA integrity_check", {});
     ASSERT_TRUE(check.ok());

@@ -227,7 +227,7 @@ TEST(ResultsStoreTest, FileStoreUsesWalAndPersists) {
     int64_t run = NewRunWithConfig(**store, "cfg");
     ASSERT_TRUE((*store)->InsertPoint(MakePoint(run, "cfg", 2)).ok());
   }
-  auto conn = OpenSqliteConnection(path, /*must_exist=*/true);
+  auto conn = OpenSqliteConnection(path, SqliteOpenMode::kExisting);
   ASSERT_TRUE(conn.ok());
   auto mode = (*conn)->Query("PRAGMA journal_mode", {});
   ASSERT_TRUE(mode.ok());
@@ -262,13 +262,13 @@ TEST(ResultsStoreTest, NonDatabaseFileIsRejectedAndUntouched) {
 TEST(ResultsStoreTest, ForeignSqliteDatabaseIsRejected) {
   const std::string path = TempPath("foreign.db");
   {
-    auto conn = OpenSqliteConnection(path, false);
+    auto conn = OpenSqliteConnection(path, SqliteOpenMode::kCreate);
     ASSERT_TRUE(conn.ok());
     ASSERT_TRUE((*conn)->ExecScript("CREATE TABLE songs (title TEXT)").ok());
   }
   auto store = OpenResultsStore(path);
   EXPECT_EQ(store.status().code(), ErrorCode::kFailedPrecondition);
-  auto conn = OpenSqliteConnection(path, true);
+  auto conn = OpenSqliteConnection(path, SqliteOpenMode::kReadOnly);
   EXPECT_FALSE(*(*conn)->TableExists("runs"));
 }
 
@@ -280,7 +280,7 @@ TEST(ResultsStoreTest, NewerSchemaIsRejectedAndUntouched) {
     NewRunWithConfig(**store, "cfg");
   }
   {
-    auto conn = OpenSqliteConnection(path, true);
+    auto conn = OpenSqliteConnection(path, SqliteOpenMode::kExisting);
     ASSERT_TRUE(
         (*conn)->ExecScript("UPDATE infx_schema SET version = 99").ok());
   }
@@ -289,7 +289,7 @@ TEST(ResultsStoreTest, NewerSchemaIsRejectedAndUntouched) {
   EXPECT_EQ(store.status().code(), ErrorCode::kFailedPrecondition);
   EXPECT_NE(store.status().message().find("schema version 99"),
             std::string::npos);
-  auto conn = OpenSqliteConnection(path, true);
+  auto conn = OpenSqliteConnection(path, SqliteOpenMode::kExisting);
   EXPECT_EQ(*ReadSchemaVersion(**conn), 99);
   EXPECT_EQ((*conn)->Query("SELECT count(*) FROM runs", {})->at(0).at(0), "1");
 }
@@ -300,7 +300,7 @@ TEST(ResultsStoreTest, MigrationsEndAtCurrentVersion) {
   for (size_t i = 0; i < Migrations().size(); ++i) {
     EXPECT_EQ(Migrations()[i].version, static_cast<int>(i + 1));
   }
-  auto conn = OpenSqliteConnection(":memory:", false);
+  auto conn = OpenSqliteConnection(":memory:", SqliteOpenMode::kCreate);
   ASSERT_TRUE(EnsureSchema(**conn).ok());
   EXPECT_EQ(*ReadSchemaVersion(**conn), kSchemaVersion);
   ASSERT_TRUE(EnsureSchema(**conn).ok());  // idempotent

@@ -1,0 +1,64 @@
+// Helpers of the SQL results store (sql_results_store.cc): the key metric
+// columns of table points, JSON and metric value conversions and point key
+// validation. Internal to the store module.
+//
+// Thread-safety: stateless functions and constant tables.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "store/results_store.h"
+#include "store/sql_connection.h"
+
+namespace infx::store {
+
+struct MetricColumn {
+  const char* name;
+  double PointMetrics::*field;
+};
+
+// Key metric columns of table points, in schema order.
+inline constexpr MetricColumn kMetricColumns[] = {
+    {"tput_per_gpu_total", &PointMetrics::tput_per_gpu_total},
+    {"tput_per_gpu_output", &PointMetrics::tput_per_gpu_output},
+    {"tput_per_gpu_input", &PointMetrics::tput_per_gpu_input},
+    {"interactivity_tok_s_user", &PointMetrics::interactivity_tok_s_user},
+    {"mean_ttft_ms", &PointMetrics::mean_ttft_ms},
+    {"median_ttft_ms", &PointMetrics::median_ttft_ms},
+    {"p99_ttft_ms", &PointMetrics::p99_ttft_ms},
+    {"mean_tpot_ms", &PointMetrics::mean_tpot_ms},
+    {"median_tpot_ms", &PointMetrics::median_tpot_ms},
+    {"p99_tpot_ms", &PointMetrics::p99_tpot_ms},
+    {"mean_itl_ms", &PointMetrics::mean_itl_ms},
+    {"median_itl_ms", &PointMetrics::median_itl_ms},
+    {"p99_itl_ms", &PointMetrics::p99_itl_ms},
+    {"mean_e2el_ms", &PointMetrics::mean_e2el_ms},
+    {"median_e2el_ms", &PointMetrics::median_e2el_ms},
+    {"p99_e2el_ms", &PointMetrics::p99_e2el_ms},
+    {"request_throughput_rps", &PointMetrics::request_throughput_rps},
+    {"duration_s", &PointMetrics::duration_s},
+};
+inline constexpr size_t kNumMetricColumns = std::size(kMetricColumns);
+
+// Compact JSON; invalid UTF-8 replaced.
+std::string DumpJson(const nlohmann::json& j);
+// Stored JSON text; null JSON for NULL, ParseError naming `what` if invalid.
+Result<nlohmann::json> LoadJson(const std::optional<std::string>& text,
+                                std::string_view what);
+// NaN/inf are stored as NULL and read back as NaN.
+SqlValue MetricValue(double v);
+Result<double> ReadMetric(const std::optional<std::string>& text,
+                          std::string_view what);
+// InvalidArgument for an empty config key, negative sizes or non-finite
+// range ratio / request rate.
+Status ValidateKey(const PointKey& key);
+// Columns of an INSERT INTO points, in order.
+std::string PointColumnList();
+
+}  // namespace infx::store
