@@ -30,7 +30,10 @@ Status RunReport(const ReportFlags& f) {
   INFX_ASSIGN_OR_RETURN(OpenedRun opened, OpenStoredRun(f.store));
   INFX_RETURN_IF_ERROR(report::WriteHtmlReport(*opened.store, opened.run.run_id,
                                                f.output, options));
-  std::cout << fmt::format("wrote {} (run {})\n", f.output, opened.run.run_id);
+  if (f.output != "-") {  // "-": the HTML is on standard output
+    std::cout << fmt::format("wrote {} (run {})\n", f.output,
+                             opened.run.run_id);
+  }
   return Status::Ok();
 }
 
@@ -41,7 +44,8 @@ void SetupReport(CLI::App& app) {
       "Write one self-contained HTML report of a stored run: frontier "
       "charts, tables, planner predictions vs measured, configs, evals");
   AddStoreFlags(cmd, &flags->store);
-  cmd->add_option("-o,--output", flags->output, "HTML file to write")
+  cmd->add_option("-o,--output", flags->output,
+                  "HTML file to write (- for standard output)")
       ->required();
   cmd->add_option("--x", flags->x, "chart x axis: interactivity | e2el | ttft")
       ->capture_default_str();

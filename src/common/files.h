@@ -16,9 +16,18 @@ namespace infx {
 
 // Whole file as bytes. NotFound if missing, IoError if unreadable.
 Result<std::string> ReadFile(const std::filesystem::path& path);
-// Writes atomically (temp file + rename) so a crash never leaves half a file.
+// Writes `contents` to `path` without ever replacing what is not a regular
+// file: a symlink is followed and its target written; a regular (or
+// missing) target is written to a temp file beside it and renamed over it,
+// so a crash never leaves half a file (an existing file keeps its
+// permission bits); anything else (a named pipe, a device such as
+// /dev/stdout or /dev/full) is written in place. Errors name the path.
 Status WriteFileAtomic(const std::filesystem::path& path,
                        const std::string& contents);
+// The one way commands write the files users name (-o, --chart, --csv,
+// --result-file, ...): "-" is standard output, anything else as
+// WriteFileAtomic.
+Status WriteOutputFile(const std::string& path, const std::string& contents);
 // Parses JSON; ParseError names the file, line and column.
 Result<nlohmann::json> ReadJsonFile(const std::filesystem::path& path);
 Result<nlohmann::json> ParseJson(const std::string& text,

@@ -107,7 +107,7 @@ Status WriteOutcomesJsonl(const std::filesystem::path& path,
                                   nlohmann::json::error_handler_t::replace);
     text += '\n';
   }
-  return WriteFileAtomic(path, text);
+  return WriteOutputFile(path.string(), text);
 }
 
 Result<std::vector<QuestionOutcome>> ReadOutcomesJsonl(

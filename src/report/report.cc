@@ -384,7 +384,7 @@ std::string RenderHtmlReport(const ReportData& d,
 Status WriteHtmlReport(store::ResultsStore& store, int64_t run_id,
                        const std::string& path, const ReportOptions& options) {
   INFX_ASSIGN_OR_RETURN(ReportData data, LoadReportData(store, run_id));
-  return WriteFileAtomic(path, RenderHtmlReport(data, options));
+  return WriteOutputFile(path, RenderHtmlReport(data, options));
 }
 
 }  // namespace infx::report
