@@ -68,6 +68,20 @@ int64_t JsonFields::IntOr(const std::string& key, int64_t fallback) {
   return out;
 }
 
+int64_t JsonFields::SizeOr(const std::string& key, int64_t fallback) {
+  const nlohmann::json* value = Get(key);
+  if (value == nullptr) return fallback;
+  int64_t out = 0;
+  if (!ReadInt(*value, out) || out < -1) {
+    Fail(fmt::format(
+        "field '{}' must be a size (a positive integer, or 0, -1 or null for "
+        "none), got {}",
+        key, value->dump()));
+    return fallback;
+  }
+  return out < 0 ? 0 : out;
+}
+
 bool JsonFields::BoolOr(const std::string& key, bool fallback) {
   const nlohmann::json* value = Get(key);
   if (value == nullptr) return fallback;

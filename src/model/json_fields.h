@@ -27,6 +27,10 @@ class JsonFields {
   int64_t Int(const std::string& key);
   // Optional non-negative integer; `fallback` when absent or null.
   int64_t IntOr(const std::string& key, int64_t fallback);
+  // Optional size where real configs spell "none" as null, 0 or -1
+  // ("shared_expert_intermediate_size": 0, GPTQ "group_size": -1):
+  // `fallback` when absent or null, 0 for 0 or -1, else the positive value.
+  int64_t SizeOr(const std::string& key, int64_t fallback);
   bool BoolOr(const std::string& key, bool fallback);
   std::string StringOr(const std::string& key, const std::string& fallback);
   // Optional array of strings; empty when absent.

@@ -28,7 +28,9 @@ Status ReadCoreDims(JsonFields& f, ModelSpec& spec) {
   spec.hidden_size = f.Int("hidden_size");
   spec.num_layers = f.Int("num_hidden_layers");
   spec.vocab_size = f.Int("vocab_size");
-  spec.dense_intermediate_size = f.Int("intermediate_size");
+  // Absent (null/0) in configs whose every layer is MoE; BuildLayers checks
+  // that dense layers have it.
+  spec.dense_intermediate_size = f.SizeOr("intermediate_size", 0);
   spec.max_position_embeddings = f.IntOr("max_position_embeddings", 0);
   spec.tie_word_embeddings = f.BoolOr("tie_word_embeddings", false);
   spec.mlp_gated = true;  // every supported family uses SwiGLU
@@ -52,8 +54,16 @@ Status ReadAttention(JsonFields& f, ModelSpec& spec) {
         "num_key_value_heads absent: assuming multi-head attention "
         "(kv heads = attention heads)");
   }
-  attn.head_dim = f.IntOr("head_dim", spec.hidden_size / attn.num_heads);
-  if (f.Has("kv_lora_rank")) {
+  attn.head_dim =
+      f.Has("head_dim") ? f.Int("head_dim") : spec.hidden_size / attn.num_heads;
+  if (!f.Has("head_dim") && attn.head_dim == 0) {
+    f.Fail(fmt::format(
+        "hidden_size {} / num_attention_heads {} gives head_dim 0; give "
+        "head_dim",
+        spec.hidden_size, attn.num_heads));
+  }
+  // DeepSeek-VL2-small spells "no MLA" as "kv_lora_rank": null.
+  if (f.SizeOr("kv_lora_rank", 0) > 0) {
     attn.kind = AttentionKind::kMla;
     attn.mla.kv_lora_rank = f.Int("kv_lora_rank");
     attn.mla.q_lora_rank = f.IntOr("q_lora_rank", 0);
@@ -85,15 +95,19 @@ Status ReadMoe(JsonFields& f, ModelSpec& spec) {
   moe.experts_per_token = f.Has("num_experts_per_tok")
                               ? f.Int("num_experts_per_tok")
                               : f.Int("experts_per_token");
-  moe.expert_intermediate_size = f.Has("moe_intermediate_size")
+  moe.expert_intermediate_size = f.SizeOr("moe_intermediate_size", 0) > 0
                                      ? f.Int("moe_intermediate_size")
                                      : f.Int("intermediate_size");
-  if (f.Has("n_shared_experts")) {
-    moe.num_shared_experts = f.IntOr("n_shared_experts", 0);
+  // "No shared expert" is spelled n_shared_experts: 0 or null (DeepSeek,
+  // Kimi) or shared_expert_intermediate_size: 0 (Qwen3-MoE style).
+  if (f.SizeOr("n_shared_experts", 0) > 0) {
+    moe.num_shared_experts = f.Int("n_shared_experts");
     moe.shared_expert_intermediate_size = moe.expert_intermediate_size;
+  } else if (f.Has("n_shared_experts")) {
+    moe.num_shared_experts = 0;
   } else if (f.Has("shared_expert_intermediate_size")) {
     moe.shared_expert_intermediate_size =
-        f.Int("shared_expert_intermediate_size");
+        f.SizeOr("shared_expert_intermediate_size", 0);
     moe.num_shared_experts = moe.shared_expert_intermediate_size > 0 ? 1 : 0;
   } else if (spec.model_type == "llama4" || spec.model_type == "llama4_text") {
     moe.num_shared_experts = 1;  // Llama4TextMoe always has one
@@ -215,6 +229,12 @@ Status BuildLayers(JsonFields& f, ModelSpec& spec) {
   spec.layers.assign(spec.num_layers, LayerSpec{});
   for (int64_t i = 0; i < spec.num_layers; ++i) {
     spec.layers[i].moe = IsMoeLayer(f, spec, i);
+    if (!spec.layers[i].moe && spec.dense_intermediate_size == 0) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: field 'intermediate_size' is missing (or 0/null) but layer {} "
+          "is a dense MLP layer",
+          f.source(), i));
+    }
   }
   INFX_RETURN_IF_ERROR(f.status());
   return ReadLayerAttention(f, spec);

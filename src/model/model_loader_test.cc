@@ -196,11 +196,18 @@ TEST(ModelLoaderTest, UnknownArchitectureIsReadGenericallyWithANote) {
 
 TEST(ModelLoaderTest, MissingFieldNamesTheFieldAndTheFile) {
   nlohmann::json config = MinimalConfig();
-  config.erase("intermediate_size");
+  config.erase("vocab_size");
   Result<ModelSpec> spec = ParseHfConfig(config, "new", "new.json");
   ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.status().message(), "new.json: missing field 'vocab_size'");
+  // intermediate_size may be absent only when every layer is MoE.
+  config = MinimalConfig();
+  config.erase("intermediate_size");
+  spec = ParseHfConfig(config, "new", "new.json");
+  ASSERT_FALSE(spec.ok());
   EXPECT_EQ(spec.status().message(),
-            "new.json: missing field 'intermediate_size'");
+            "new.json: field 'intermediate_size' is missing (or 0/null) but "
+            "layer 0 is a dense MLP layer");
 }
 
 TEST(ModelLoaderTest, WrongTypeNamesTheField) {

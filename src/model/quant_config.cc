@@ -59,7 +59,7 @@ QuantConfig ReadCompressedTensors(const nlohmann::json& config,
     const int64_t bits = w.IntOr("num_bits", 16);
     if (bits == 8) quant.weight_precision = Precision::kFp8;
     if (bits == 4) quant.weight_precision = Precision::kFp4;
-    quant.block_size = w.IntOr("group_size", 0);
+    quant.block_size = w.SizeOr("group_size", 0);
     if (!w.status().ok()) fields.Fail(w.status().message());
     break;
   }
@@ -110,7 +110,7 @@ Result<QuantConfig> ParseQuantizationConfig(const nlohmann::json& config,
     quant.method = method;
     const int64_t bits = fields.IntOr("bits", 4);
     quant.weight_precision = bits <= 4 ? Precision::kFp4 : Precision::kFp8;
-    quant.block_size = fields.IntOr("group_size", 128);
+    quant.block_size = fields.SizeOr("group_size", 128);  // -1: per channel
     notes.push_back(fmt::format(
         "{} int{} weights are costed as {} (same bytes per element)", method,
         bits, PrecisionName(quant.weight_precision)));
