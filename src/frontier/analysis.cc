@@ -185,7 +185,16 @@ void FinishScenario(ScenarioFrontier& s, const AnalysisOptions& options,
     s.economics.push_back(EconomicsFor(p.y, c ? c->hardware : "", prices));
   }
   s.iso.clear();
-  for (const IsoValue& v : IsoValues(s.curve, options.iso_levels)) {
+  std::vector<double> levels = options.iso_levels;
+  const bool none_in_range =
+      std::none_of(levels.begin(), levels.end(),
+                   [&](double x) { return s.curve.At(x).has_value(); });
+  s.iso_from_data = options.iso_levels_are_defaults && !levels.empty() &&
+                    !s.curve.empty() && none_in_range;
+  if (s.iso_from_data) {
+    levels = IsoLevelsFromData(s.curve.x_min(), s.curve.x_max());
+  }
+  for (const IsoValue& v : IsoValues(s.curve, levels)) {
     IsoRow row{v.x, v.y, "", {}};
     if (v.y && !s.frontier.empty()) {
       auto nearest =
@@ -202,6 +211,21 @@ void FinishScenario(ScenarioFrontier& s, const AnalysisOptions& options,
 }
 
 }  // namespace
+
+std::vector<double> IsoLevelsFromData(double x_min, double x_max) {
+  auto round2 = [](double x) {
+    if (x <= 0) return x;
+    const double scale = std::pow(10, std::floor(std::log10(x)) - 1);
+    return std::round(x / scale) * scale;
+  };
+  std::vector<double> out;
+  for (double f : {0.25, 0.5, 0.75}) {
+    double level = round2(x_min + f * (x_max - x_min));
+    if (level < x_min || level > x_max) level = x_min + f * (x_max - x_min);
+    if (out.empty() || level != out.back()) out.push_back(level);
+  }
+  return out;
+}
 
 std::string ScenarioFrontier::Label() const {
   std::string label = fmt::format("isl={} osl={}", isl, osl);

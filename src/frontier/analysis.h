@@ -38,6 +38,10 @@ struct AnalysisOptions {
   XMetric x = XMetric::kInteractivity;
   YMetric y = YMetric::kTotal;
   std::vector<double> iso_levels = {20, 50, 100};
+  // True when iso_levels are the defaults above, not the user's (--iso):
+  // a scenario whose frontier lies outside all of them then gets levels
+  // chosen from its data instead (ScenarioFrontier::iso_from_data).
+  bool iso_levels_are_defaults = true;
   // Leave configs with a failing eval (RunAccuracy::FailedConfigs) out of
   // every curve and frontier. Default: keep and flag them.
   bool exclude_failed_accuracy = false;
@@ -74,7 +78,10 @@ struct ScenarioFrontier {
   std::vector<CurvePoint> frontier;       // Pareto points, x ascending
   std::vector<PointEconomics> economics;  // aligned with `frontier`
   MonotoneCurve curve;                    // fitted through `frontier`
-  std::vector<IsoRow> iso;                // one per AnalysisOptions level
+  std::vector<IsoRow> iso;                // one per iso level
+  // The default levels all missed this frontier's x range, so `iso` holds
+  // levels chosen from the data (quarter points of the range, rounded).
+  bool iso_from_data = false;
   // "llama-3.1-8b isl=1024 osl=1024" (model omitted when empty).
   std::string Label() const;
 };
@@ -87,6 +94,10 @@ struct RunAnalysis {
   // Configs left out by exclude_failed_accuracy, sorted.
   std::vector<std::string> excluded_configs;
 };
+
+// Iso levels inside [x_min, x_max]: the quarter points of the range rounded
+// to two significant digits (one level for a single point).
+std::vector<double> IsoLevelsFromData(double x_min, double x_max);
 
 // Pure core: configs, points and evals of one run (points of unknown
 // configs are kept with num_gpus 1 and no hardware). Points with failed

@@ -230,5 +230,49 @@ TEST(PricesTest, BuiltinCatalogPricesKnownHardware) {
   EXPECT_GT(prices["h200"].usd_per_gpu_hour, 0);
 }
 
+// Issue 12 defect 16: a fast model's frontier (300-1200 tok/s/user) lies
+// beyond every default iso level (20, 50, 100); the table was useless.
+TEST(AnalyzePointsTest, DefaultIsoLevelsOutOfRangeAreChosenFromTheData) {
+  std::vector<ConfigRecord> configs = {Config("tp1", "m", "h200", 1)};
+  std::vector<PointRecord> points = {Point("tp1", 1, 1200, 100),
+                                     Point("tp1", 8, 800, 600),
+                                     Point("tp1", 64, 300, 2000)};
+  auto a = AnalyzePoints(1, configs, points, {}, Prices());
+  ASSERT_EQ(a.scenarios.size(), 1u);
+  const ScenarioFrontier& s = a.scenarios[0];
+  EXPECT_TRUE(s.iso_from_data);
+  ASSERT_EQ(s.iso.size(), 3u);
+  for (const IsoRow& r : s.iso) {
+    EXPECT_GE(r.x, 300);
+    EXPECT_LE(r.x, 1200);
+    EXPECT_TRUE(r.y.has_value()) << r.x;
+  }
+  EXPECT_EQ(s.iso[1].x, 750);  // the middle, two significant digits
+  const std::string table = FormatFrontierTable(a);
+  EXPECT_NE(table.find("showing levels from the data (choose with --iso)"),
+            std::string::npos)
+      << table;
+  EXPECT_EQ(FrontierJson(a)["scenarios"][0]["iso_from_data"], true);
+
+  // Levels the user chose are kept, with a hint when none is in range.
+  AnalysisOptions given;
+  given.iso_levels = {20, 50};
+  given.iso_levels_are_defaults = false;
+  auto b = AnalyzePoints(1, configs, points, given, Prices());
+  EXPECT_FALSE(b.scenarios[0].iso_from_data);
+  EXPECT_FALSE(b.scenarios[0].iso[0].y.has_value());
+  EXPECT_NE(FormatFrontierTable(b).find("pass --iso with levels in that range"),
+            std::string::npos);
+}
+
+TEST(AnalyzePointsTest, IsoLevelsFromDataStayInsideTheRange) {
+  EXPECT_EQ(IsoLevelsFromData(300, 1200), (std::vector<double>{530, 750, 980}));
+  EXPECT_EQ(IsoLevelsFromData(5, 5), (std::vector<double>{5}));
+  for (double x : IsoLevelsFromData(101, 102.5)) {
+    EXPECT_GE(x, 101);
+    EXPECT_LE(x, 102.5);
+  }
+}
+
 }  // namespace
 }  // namespace infx::frontier

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -78,6 +79,28 @@ nlohmann::json StatusJson(const RunAccuracy& accuracy, const CurvePoint& p) {
   const std::string s =
       StatusName(StatusAt(accuracy, p.config_key, p.concurrency));
   return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+// Why the iso table shows what it shows when the levels missed the data.
+std::string IsoNote(const ScenarioFrontier& s, const AnalysisOptions& o) {
+  if (s.curve.empty() || s.iso.empty()) return "";
+  const std::string range =
+      fmt::format("{}-{} {}", FormatFixed(s.curve.x_min(), 1),
+                  FormatFixed(s.curve.x_max(), 1), ShortAxis(o.x));
+  if (s.iso_from_data) {
+    return fmt::format(
+        "\nthe default iso levels ({}) are outside this frontier ({}); "
+        "showing levels from the data (choose with --iso)\n",
+        fmt::join(o.iso_levels, ", "), range);
+  }
+  const bool none =
+      std::none_of(s.iso.begin(), s.iso.end(),
+                   [](const IsoRow& r) { return r.y.has_value(); });
+  if (!none) return "";
+  return fmt::format(
+      "\nnone of the iso levels ({}) is inside this frontier ({}); pass "
+      "--iso with levels in that range\n",
+      fmt::join(o.iso_levels, ", "), range);
 }
 
 }  // namespace
@@ -162,6 +185,7 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
       t.AddRow(std::move(row));
     }
     t.Print(out);
+    out << IsoNote(s, o);
     if (!s.iso.empty()) {
       out << "\n";
       Table iso({"at " + ShortAxis(o.x), "tok/s/GPU", "best config", "$/Mtok",
@@ -267,6 +291,7 @@ nlohmann::json FrontierJson(const RunAnalysis& analysis) {
                          {"osl", s.osl},
                          {"frontier", frontier},
                          {"iso", iso},
+                         {"iso_from_data", s.iso_from_data},
                          {"curves", curves}});
   }
   nlohmann::json evals = nlohmann::json::array();
