@@ -3,6 +3,8 @@
 // style. Flags accept vLLM's spellings as aliases. Results: a human summary
 // (or --json), --result-file (vLLM --save-result superset) and
 // --records-file (per-request JSONL); docs/bench-result.md, docs/metrics.md.
+#include <fmt/format.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -15,7 +17,9 @@
 
 #include "bench/runner.h"
 #include "cli/command.h"
+#include "cli/flag_checks.h"
 #include "common/files.h"
+#include "common/limits.h"
 
 namespace infx::cli {
 namespace {
@@ -66,7 +70,7 @@ Result<std::vector<double>> ParsePercentiles(const std::string& text) {
   while (std::getline(in, item, ',')) {
     char* end = nullptr;
     double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || *end != '\0' || v < 0 || v > 100) {
+    if (item.empty() || *end != '\0' || !(v >= 0 && v <= 100)) {
       return Status::InvalidArgument(
           "--metric-percentiles '" + text +
           "': expected numbers in [0, 100] like 90,99");
@@ -105,15 +109,21 @@ Status Finalize(BenchFlags& f) {
     }
   }
   if (!f.output_len.empty()) {
-    char* end = nullptr;
-    long long v = std::strtoll(f.output_len.c_str(), &end, 10);
-    if (*end != '\0' || v < 1) {
-      return Status::InvalidArgument("--output-len '" + f.output_len +
-                                     "': expected >= 1");
-    }
-    c.dataset.output_len = v;
+    INFX_ASSIGN_OR_RETURN(
+        c.dataset.output_len,
+        ParseIntIn(f.output_len, 1, limits::kMaxSequenceTokens,
+                   "--output-len"));
   } else if (c.dataset.name != "random") {
     c.dataset.output_len = 0;  // files: per-prompt lengths
+  }
+  if (c.dataset.name == "random" &&
+      c.num_prompts * (c.dataset.input_len + c.dataset.prefix_len) >
+          limits::kMaxPromptTokensTotal) {
+    return Status::InvalidArgument(fmt::format(
+        "--num-prompts {} x --input-len {} (+ --prefix-len {}) is more than "
+        "{} prompt tokens in memory; lower one of them (docs/limits.md)",
+        c.num_prompts, c.dataset.input_len, c.dataset.prefix_len,
+        limits::kMaxPromptTokensTotal));
   }
   if (c.dataset.name != "random" && c.dataset.path.empty()) {
     return Status::InvalidArgument("--dataset " + c.dataset.name +
@@ -149,11 +159,11 @@ Status WriteOutputs(const BenchFlags& f, const bench::BenchResult& r) {
   std::string path = ResultPath(f, r);
   if (!path.empty()) {
     INFX_RETURN_IF_ERROR(
-        WriteFileAtomic(path, bench::BenchResultToJson(r).dump(2) + "\n"));
+        WriteOutputFile(path, bench::BenchResultToJson(r).dump(2) + "\n"));
   }
   if (!f.records_file.empty()) {
     INFX_RETURN_IF_ERROR(
-        WriteFileAtomic(f.records_file, bench::RecordsToJsonl(r.records)));
+        WriteOutputFile(f.records_file, bench::RecordsToJsonl(r.records)));
   }
   return Status::Ok();
 }
@@ -210,42 +220,52 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
                   "Prompt file for jsonl / sharegpt");
   cmd->add_option("--input-len,--random-input-len", c.dataset.input_len,
                   "random: max input tokens")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxSequenceTokens));
   cmd->add_option("--output-len,--random-output-len", f.output_len,
                   "Max output tokens (random: default 1024; files: forces it)");
   cmd->add_option("--range-ratio,--random-range-ratio", c.dataset.range_ratio,
                   "random: lengths uniform in [ratio x L, L] (InferenceX)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1));
   cmd->add_option("--prefix-len,--random-prefix-len", c.dataset.prefix_len,
                   "random: shared prefix tokens")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(0, limits::kMaxSequenceTokens));
   cmd->add_option("--num-prompts", c.num_prompts, "Requests to measure")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxNumPrompts));
   cmd->add_option("--duration", c.duration_s,
                   "Stop after S seconds: send nothing more and end requests "
                   "in flight, recorded as cancelled (0 = off)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FiniteNonNegative());
   cmd->add_option("--max-concurrency", c.max_concurrency,
                   "Requests in flight (0 = unlimited)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(0, limits::kMaxConcurrency));
   cmd->add_option("--request-rate", f.request_rate,
                   "Requests/s (open loop) or inf")
       ->capture_default_str();
   cmd->add_option("--burstiness", c.burstiness, "Gamma shape; 1 = Poisson")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FinitePositive());
   cmd->add_option("--warmup", c.warmup, "Warm-up requests, not measured")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(0, limits::kMaxNumPrompts));
   cmd->add_option("--seed", c.seed, "Seed for prompts and schedule")
       ->capture_default_str();
   cmd->add_flag("--ignore-eos", c.sampling.ignore_eos,
                 "Ask the server to ignore EOS");
-  cmd->add_option("--temperature", f.temperature, "Sampling temperature");
-  cmd->add_option("--top-p", f.top_p, "Sampling top_p");
+  cmd->add_option("--temperature", f.temperature, "Sampling temperature")
+      ->check(FiniteNonNegative());
+  cmd->add_option("--top-p", f.top_p, "Sampling top_p")->check(FiniteIn(0, 1));
   cmd->add_option("--top-k", f.top_k, "Sampling top_k");
   cmd->add_option("--goodput", f.goodput, "SLOs in ms, e.g. ttft:500 tpot:50");
   cmd->add_option("--num-gpus", c.metrics.num_gpus,
                   "GPUs serving, for per-GPU figures")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxGpus));
   cmd->add_option("--metric-percentiles", f.metric_percentiles, "e.g. 90,95,99")
       ->capture_default_str();
   cmd->add_option("--percentile-metrics", f.percentile_metrics,
@@ -256,11 +276,13 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
       ->capture_default_str();
   cmd->add_option("--request-timeout", c.client.request_timeout_s,
                   "Per-request timeout, seconds (stalled streams fail)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FinitePositive());
   cmd->add_option("--idle-timeout", c.client.idle_timeout_s,
                   "Seconds without bytes mid-stream before the request fails "
                   "as stalled (0 = none)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FiniteNonNegative());
   cmd->add_option("--max-event-bytes", c.client.max_event_bytes,
                   "Cap on one SSE event/line; a longer one fails the request")
       ->capture_default_str();

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/flag_checks.h"
+#include "common/limits.h"
 #include "common/table.h"
 #include "emulator/emulator_server.h"
 
@@ -100,10 +102,15 @@ void SetupEmulate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--hardware-file", o.hardware_file,
                   "hardware additions and overrides (docs/hardware.md)");
-  cmd->add_option("--tp", o.tp, "tensor parallel size")->capture_default_str();
+  cmd->add_option("--tp", o.tp, "tensor parallel size")
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxGpus));
   cmd->add_option("--pp", o.pp, "pipeline parallel size")
-      ->capture_default_str();
-  cmd->add_option("--ep", o.ep, "expert parallel size")->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxGpus));
+  cmd->add_option("--ep", o.ep, "expert parallel size")
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxGpus));
   cmd->add_flag("--dp-attention", o.dp_attention, "data-parallel attention");
   cmd->add_option("--precision", o.precision, "weights: bf16|fp8|fp4")
       ->capture_default_str();
@@ -111,24 +118,31 @@ void SetupEmulate(CLI::App& app) {
                   "KV cache precision (default: --precision)");
   cmd->add_option("--host", o.host, "listen address")->capture_default_str();
   cmd->add_option("--port", o.port, "listen port, 0 = any free port")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(0, 65535));
   cmd->add_option("--max-num-seqs", o.max_num_seqs, "running sequences")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxConcurrency));
   cmd->add_option("--max-batched-tokens", o.max_batched_tokens,
                   "tokens per step")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxSequenceTokens));
   cmd->add_option(
-      "--kv-cache-fraction", o.kv_cache_fraction,
-      "GPU memory fraction for the engine (vLLM --gpu-memory-utilization)");
+         "--kv-cache-fraction", o.kv_cache_fraction,
+         "GPU memory fraction for the engine (vLLM --gpu-memory-utilization)")
+      ->check(FiniteIn(0, 1));
   cmd->add_option("--kv-capacity-tokens", o.kv_capacity_tokens,
-                  "override KV capacity");
+                  "override KV capacity")
+      ->check(IntIn(0, int64_t{1} << 40));
   cmd->add_option("--seed", o.seed, "seed for outputs, noise and faults")
       ->capture_default_str();
   cmd->add_option("--noise", o.noise, "relative std-dev of step-time noise")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1));
   cmd->add_option("--time-scale", o.time_scale,
                   "model time multiplier (0 = no model time)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1e6));
   cmd->add_option("--engine-version", o.engine_version,
                   "what GET /version reports (default infx-emulator); "
                   "simulates an engine upgrade");
@@ -143,7 +157,8 @@ void SetupEmulate(CLI::App& app) {
   cmd->add_option("--tokenizer", o.tokenizer_path,
                   "vocab.json / tokenizer.json");
   cmd->add_option("--io-threads", o.io_threads, "connection threads")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, 1024));
   cmd->add_flag("--json", flags->json, "print the configuration as JSON");
   cmd->footer(
       ExampleFooter("infx emulate --model llama-3.1-8b --hardware h200 --tp 1 "

@@ -11,7 +11,9 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/flag_checks.h"
 #include "common/files.h"
+#include "common/limits.h"
 #include "common/table.h"
 #include "eval/fetch.h"
 #include "eval/outcomes.h"
@@ -192,22 +194,28 @@ void AddGsm8kOptions(CLI::App* cmd, Gsm8kFlags& f) {
       ->capture_default_str();
   cmd->add_option("--num-fewshot", f.num_fewshot,
                   "Exemplars per prompt (default: 5 gsm8k, 8 gsm8k_cot, "
-                  "0 chat)");
+                  "0 chat)")
+      ->check(IntIn(0, 1000));
   cmd->add_option("--seed", f.run.task.fewshot_seed,
                   "Few-shot sampling seed (lm-eval fewshot_random_seed)")
       ->capture_default_str();
   cmd->add_option("--limit", f.run.limit, "First N test questions (0 = all)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(0, limits::kMaxNumPrompts));
   cmd->add_option("--concurrency", f.run.concurrency, "Requests in flight")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxConcurrency));
   cmd->add_option("--max-tokens", f.run.max_tokens, "Max generated tokens")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxSequenceTokens));
   cmd->add_option("--retries", f.run.retries,
                   "Re-sends of requests with transient errors")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(0, 100));
   cmd->add_option("--request-timeout", f.run.request_timeout_s,
                   "Per-request timeout, seconds")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FinitePositive());
   cmd->add_option("--responses", f.responses,
                   "Score collected responses offline (JSONL with question "
                   "and response) instead of calling a server");
@@ -215,7 +223,7 @@ void AddGsm8kOptions(CLI::App* cmd, Gsm8kFlags& f) {
   cmd->add_option("--min-score", f.min_score,
                   "FAIL (exit 3) when strict-match or flexible-extract is "
                   "below this (InferenceX uses 0.90)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(FiniteIn(0, 1));
   cmd->add_flag("--json", f.json, "Print JSON");
 }
 
@@ -247,7 +255,8 @@ void SetupEval(CLI::App& app) {
   compare
       ->add_option("--alpha", compare_flags->alpha,
                    "Significance level of McNemar's exact test")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1));
   compare
       ->add_option("--filter", compare_flags->filter,
                    "strict-match | flexible-extract")
@@ -304,7 +313,8 @@ void SetupData(CLI::App& app) {
   fetch->add_option("--mirror", flags->mirror,
                     "Base URL replacing the public home");
   fetch->add_option("--timeout", flags->timeout_s, "Seconds per file")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FinitePositive());
   fetch->add_flag("--json", flags->json, "Print JSON");
   fetch->footer(ExampleFooter("infx data fetch gsm8k --dir data/gsm8k"));
   fetch->callback([flags] { RunFetch(*flags); });

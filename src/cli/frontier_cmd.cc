@@ -58,6 +58,7 @@ Result<frontier::AnalysisOptions> ParseOptions(const FrontierFlags& f) {
   o.exclude_failed_accuracy = f.exclude_failed_accuracy;
   if (!f.iso.empty()) {
     INFX_ASSIGN_OR_RETURN(o.iso_levels, ParseLevels(f.iso));
+    o.iso_levels_are_defaults = false;
   } else if (o.x != frontier::XMetric::kInteractivity) {
     o.iso_levels.clear();
   }
@@ -74,6 +75,12 @@ Result<frontier::RunAnalysis> Analyze(store::ResultsStore& store,
 }
 
 Status WriteCharts(const frontier::RunAnalysis& a, const std::string& path) {
+  if (path == "-" && a.scenarios.size() > 1) {
+    return Status::InvalidArgument(fmt::format(
+        "--chart -: the run has {} scenarios, one chart each; give a file "
+        "name (FILE-N.svg are written)",
+        a.scenarios.size()));
+  }
   for (size_t i = 0; i < a.scenarios.size(); ++i) {
     std::string file = path;
     if (a.scenarios.size() > 1) {
@@ -82,7 +89,7 @@ Status WriteCharts(const frontier::RunAnalysis& a, const std::string& path) {
           dot == std::string::npos ? path : path.substr(0, dot);
       file = fmt::format("{}-{}.svg", stem, i + 1);
     }
-    INFX_RETURN_IF_ERROR(WriteFileAtomic(
+    INFX_RETURN_IF_ERROR(WriteOutputFile(
         file, frontier::RenderSvgChart(
                   a.scenarios[i], a.options,
                   {.failed_accuracy_configs = a.accuracy.FailedConfigs()})));
@@ -176,7 +183,7 @@ Status RunFrontier(const FrontierFlags& f) {
   INFX_ASSIGN_OR_RETURN(auto analysis, Analyze(db, opened.run.run_id, options));
   if (!f.csv_path.empty()) {
     INFX_RETURN_IF_ERROR(
-        WriteFileAtomic(f.csv_path, frontier::FrontierCsv(analysis)));
+        WriteOutputFile(f.csv_path, frontier::FrontierCsv(analysis)));
   }
   if (!f.chart_path.empty()) {
     INFX_RETURN_IF_ERROR(WriteCharts(analysis, f.chart_path));

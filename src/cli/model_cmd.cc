@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/flag_checks.h"
+#include "common/limits.h"
 #include "common/table.h"
 #include "model/model_loader.h"
 #include "model/model_math.h"
@@ -208,7 +210,7 @@ void SetupModel(CLI::App& app) {
   show->add_option("--context", show_options->context_tokens,
                    "Context lengths in tokens for KV and FLOPs "
                    "(default 1024 8192 32768 131072)")
-      ->check(CLI::PositiveNumber);
+      ->check(IntIn(1, limits::kMaxSequenceTokens));
   show->footer(
       ExampleFooter("infx model show deepseek-r1\n  infx model show "
                     "path/to/config.json --json --context 4096"));

@@ -10,7 +10,9 @@
 
 #include "chart/svg_chart.h"
 #include "cli/command.h"
+#include "cli/flag_checks.h"
 #include "common/files.h"
+#include "common/limits.h"
 #include "common/table.h"
 #include "hardware/catalog.h"
 #include "model/model_loader.h"
@@ -72,7 +74,7 @@ Result<plan::PlanRequest> BuildRequest(const PlanOptions& o) {
                               perf::DefaultCalibration(r.hardware, r.engine)));
     r.calibration = cal;
   }
-  if (o.range_ratio < 0 || o.range_ratio > 1) {
+  if (!(o.range_ratio >= 0 && o.range_ratio <= 1)) {
     return Status::InvalidArgument("--range-ratio must be in [0, 1]");
   }
   r.workload = {o.isl, o.osl, o.range_ratio};
@@ -81,7 +83,7 @@ Result<plan::PlanRequest> BuildRequest(const PlanOptions& o) {
   r.budget_points = o.budget;
   r.include_disaggregated = !o.no_disagg;
   if (o.mtp_acceptance > 0) {
-    if (o.mtp_acceptance < 1 || o.mtp_acceptance > o.mtp_drafts + 1) {
+    if (!(o.mtp_acceptance >= 1 && o.mtp_acceptance <= o.mtp_drafts + 1)) {
       return Status::InvalidArgument(
           "--mtp-acceptance must be between 1 and --mtp-drafts + 1");
     }
@@ -180,13 +182,13 @@ void RunPlan(const PlanOptions& o) {
   Result<plan::PlanResult> result = plan::Plan(*request);
   if (!result.ok()) return ExitWithError(result.status());
   if (!o.chart_file.empty()) {
-    if (!o.chart_file.ends_with(".svg")) {
+    if (o.chart_file != "-" && !o.chart_file.ends_with(".svg")) {
       return ExitWithError(Status::InvalidArgument("--chart " + o.chart_file +
                                                    ": only .svg is supported"));
     }
     const std::string svg =
         chart::RenderSvg(plan::PlanChart(*request, *result));
-    Status written = WriteFileAtomic(o.chart_file, svg);
+    Status written = WriteOutputFile(o.chart_file, svg);
     if (!written.ok()) return ExitWithError(written);
   }
   if (o.json) {
@@ -210,14 +212,18 @@ void SetupPlan(CLI::App& app) {
   cmd->add_option("--hardware-file", o->hardware_file,
                   "YAML adding or overriding hardware entries");
   cmd->add_option("--gpus", o->gpus,
-                  "GPU budget (default: one node, or the scale-up domain)");
+                  "GPU budget (default: one node, or the scale-up domain)")
+      ->check(IntIn(1, limits::kMaxGpus));
   cmd->add_option("--isl", o->isl, "input length, tokens")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxSequenceTokens));
   cmd->add_option("--osl", o->osl, "output length, tokens")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxSequenceTokens));
   cmd->add_option("--range-ratio", o->range_ratio,
                   "lengths uniform in [len x ratio, len] (InferenceX)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1));
   cmd->add_option("--precision", o->precision,
                   "weight precision(s), comma-separated: bf16,fp8,fp4 "
                   "(default: the checkpoint's)");
@@ -227,13 +233,17 @@ void SetupPlan(CLI::App& app) {
                   "YAML of calibration overrides (docs/perf-model.md)");
   cmd->add_option("--margin", o->margin,
                   "cut configs below the frontier by more than this fraction")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1));
   cmd->add_option("--budget", o->budget,
-                  "benchmark points to pick (0: no budget)");
+                  "benchmark points to pick (0: no budget)")
+      ->check(IntIn(0, 1'000'000));
   cmd->add_option("--mtp-acceptance", o->mtp_acceptance,
-                  "speculative decoding / MTP mean acceptance length (0: off)");
+                  "speculative decoding / MTP mean acceptance length (0: off)")
+      ->check(FiniteNonNegative());
   cmd->add_option("--mtp-drafts", o->mtp_drafts, "draft tokens per step")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(IntIn(1, 64));
   cmd->add_flag("--no-disagg", o->no_disagg,
                 "skip prefill/decode disaggregated splits");
   cmd->add_flag("--explain", o->explain, "also list every cut and why");

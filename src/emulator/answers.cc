@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -24,7 +25,7 @@ Result<double> ParseNumber(std::string_view text, std::string_view what) {
   const std::string t = Trim(text);
   double v = 0;
   auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || ptr != t.data() + t.size()) {
+  if (ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v)) {
     return Status::InvalidArgument("bad " + std::string(what) + " '" + t + "'");
   }
   return v;

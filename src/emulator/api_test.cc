@@ -203,6 +203,7 @@ TEST(FaultsTest, ParsesSpecAndDrawsAtTheConfiguredRate) {
   EXPECT_EQ(plan->Draw(1, 42, 10).kind, plan->Draw(1, 42, 10).kind);
   EXPECT_FALSE(FaultPlan::Parse("boom:0.1").ok());
   EXPECT_FALSE(FaultPlan::Parse("drop:2").ok());
+  EXPECT_FALSE(FaultPlan::Parse("drop:nan").ok());  // issue 12 defect 14
   EXPECT_FALSE(FaultPlan::Parse("drop:0.7,stall:0.7").ok());
   EXPECT_FALSE(FaultPlan::Parse("").value().enabled());
 }

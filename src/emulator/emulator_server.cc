@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "common/precision.h"
@@ -36,6 +38,34 @@ struct Planned {
   perf::MemoryPlan memory;
 };
 
+// The shards must split the model evenly, as engines require.
+Status CheckParallelism(const model::ModelSpec& m, const EmulatorOptions& o) {
+  const int64_t heads = m.attention.num_heads;
+  const int64_t kv = std::max<int64_t>(1, m.attention.num_kv_heads);
+  if (heads % o.tp != 0) {
+    return Status::InvalidArgument(
+        fmt::format("--tp {}: {} has {} attention heads, not divisible by {}",
+                    o.tp, m.name, heads, o.tp));
+  }
+  if (kv % o.tp != 0 && o.tp % kv != 0) {
+    return Status::InvalidArgument(fmt::format(
+        "--tp {}: {} has {} KV heads; TP and KV heads must divide one another",
+        o.tp, m.name, kv));
+  }
+  if (m.num_layers % o.pp != 0) {
+    return Status::InvalidArgument(
+        fmt::format("--pp {}: {} has {} layers, not divisible by {}", o.pp,
+                    m.name, m.num_layers, o.pp));
+  }
+  if (o.ep > 1 && (!m.moe || m.moe->num_experts % o.ep != 0)) {
+    return Status::InvalidArgument(
+        m.moe ? fmt::format("--ep {}: {} has {} experts, not divisible by {}",
+                            o.ep, m.name, m.moe->num_experts, o.ep)
+              : fmt::format("--ep {}: {} has no experts", o.ep, m.name));
+  }
+  return Status::Ok();
+}
+
 Result<Planned> PlanDeployment(const EmulatorOptions& o) {
   auto model = model::LoadModel(o.model);
   if (!model.ok()) return model.status().WithContext("--model");
@@ -56,6 +86,7 @@ Result<Planned> PlanDeployment(const EmulatorOptions& o) {
   if (o.tp < 1 || o.pp < 1 || o.ep < 1) {
     return Status::InvalidArgument("--tp, --pp and --ep must be >= 1");
   }
+  INFX_RETURN_IF_ERROR(CheckParallelism(*model, o));
   Planned p;
   p.deployment.model = std::move(model).value();
   p.deployment.hardware = std::move(hw).value();
@@ -66,7 +97,7 @@ Result<Planned> PlanDeployment(const EmulatorOptions& o) {
   p.deployment.calibration =
       perf::DefaultCalibration(p.deployment.hardware, *engine);
   if (o.kv_cache_fraction > 0) {
-    if (o.kv_cache_fraction > 1) {
+    if (!(o.kv_cache_fraction <= 1)) {
       return Status::InvalidArgument("--kv-cache-fraction must be in (0, 1]");
     }
     p.deployment.calibration.memory_utilization = o.kv_cache_fraction;
@@ -84,9 +115,9 @@ Status ValidateLimits(const EmulatorOptions& o) {
   if (o.max_batched_tokens < 1) {
     return Status::InvalidArgument("--max-batched-tokens must be >= 1");
   }
-  if (o.time_scale < 0)
-    return Status::InvalidArgument("--time-scale must be >= 0");
-  if (o.noise < 0 || o.noise > 1)
+  if (!(o.time_scale >= 0 && std::isfinite(o.time_scale)))
+    return Status::InvalidArgument("--time-scale must be a finite number >= 0");
+  if (!(o.noise >= 0 && o.noise <= 1))
     return Status::InvalidArgument("--noise must be in [0, 1]");
   return Status::Ok();
 }

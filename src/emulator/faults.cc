@@ -40,8 +40,9 @@ Result<FaultPlan> FaultPlan::Parse(std::string_view spec) {
     double rate = 0;
     const std::string r = item.substr(colon + 1);
     auto [ptr, ec] = std::from_chars(r.data(), r.data() + r.size(), rate);
-    if (ec != std::errc() || ptr != r.data() + r.size() || rate < 0 ||
-        rate > 1) {
+    // !(in range) also refuses NaN, which compares false with everything.
+    if (ec != std::errc() || ptr != r.data() + r.size() ||
+        !(rate >= 0 && rate <= 1)) {
       return Status::InvalidArgument(where +
                                      ": rate must be a number in [0, 1]");
     }
