@@ -226,6 +226,48 @@ TEST_F(PgStoreTest, NewerSchemaIsRefusedAndUntouched) {
   EXPECT_EQ(rows->at(0).at(0), "12");
 }
 
+// Issue 12 defect 9: a password given as ?password= was printed by the
+// sweep's store: line and --json and kept in error messages.
+TEST_F(PgStoreTest, QueryPasswordIsRedactedEverywhere) {
+  const std::string url = url_ + "&password=hunter2";
+  auto pg = store::OpenResultsStore(url);
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  EXPECT_EQ((*pg)->Describe().find("hunter2"), std::string::npos)
+      << (*pg)->Describe();
+  const std::string dir = testing::ScratchDir("store_pg_redact");
+  const std::string matrix =
+      std::string(INFX_SOURCE_DIR) + "/examples/smoke.yaml";
+  auto human = testing::RunInfx({"sweep", matrix, "--store", url, "--report",
+                                 dir + "/r.html", "--quiet"});
+  ASSERT_EQ(human.exit_code, 0) << human.stderr_text;
+  EXPECT_NE(human.stdout_text.find("store: postgresql://"), std::string::npos);
+  auto json = testing::RunInfx({"sweep", matrix, "--store", url, "--report",
+                                dir + "/r.html", "--quiet", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.stderr_text;
+  for (const auto* out : {&human, &json}) {
+    EXPECT_EQ(out->stdout_text.find("hunter2"), std::string::npos);
+    EXPECT_EQ(out->stderr_text.find("hunter2"), std::string::npos);
+  }
+  auto bad = testing::RunInfx(
+      {"frontier", "--store", url + "&bogus_option=1", "--json"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.stderr_text.find("hunter2"), std::string::npos)
+      << bad.stderr_text;
+}
+
+// Issue 12 defect 8 on PostgreSQL: a read-only command never creates the
+// schema in a database that has none.
+TEST_F(PgStoreTest, ReadOnlyOpenOfEmptyDatabaseCreatesNothing) {
+  auto pg = store::OpenResultsStoreReadOnly(url_);
+  ASSERT_FALSE(pg.ok());
+  EXPECT_EQ(pg.status().code(), ErrorCode::kFailedPrecondition);
+  auto rows = admin_->Query(
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
+      {schema_});
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->at(0).at(0), "0");
+}
+
 TEST(PgStoreErrorsTest, UnreachableServerIsAClearError) {
   auto pg = store::OpenResultsStore(
       "postgresql://nobody:secret@127.0.0.1:1/none?connect_timeout=2");
