@@ -7,11 +7,13 @@ Result<std::unique_ptr<ChangeWatcher>> ChangeWatcher::Open(
   std::unique_ptr<SqlConnection> conn;
   if (path_or_url.rfind("postgresql://", 0) == 0 ||
       path_or_url.rfind("postgres://", 0) == 0) {
-    INFX_ASSIGN_OR_RETURN(conn, OpenPostgresConnection(path_or_url));
+    INFX_ASSIGN_OR_RETURN(
+        conn, OpenPostgresConnection(path_or_url, /*read_only=*/true));
   } else {
     INFX_ASSIGN_OR_RETURN(
-        conn, OpenSqliteConnection(
-                  path_or_url.empty() ? "infx.db" : path_or_url, true));
+        conn,
+        OpenSqliteConnection(path_or_url.empty() ? "infx.db" : path_or_url,
+                             SqliteOpenMode::kReadOnly));
   }
   return std::unique_ptr<ChangeWatcher>(new ChangeWatcher(std::move(conn)));
 }

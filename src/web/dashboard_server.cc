@@ -170,7 +170,7 @@ http::asio::awaitable<void> Handle(std::shared_ptr<State> st,
 Result<std::unique_ptr<DashboardServer>> DashboardServer::Start(
     DashboardOptions options, const std::string& store_location) {
   INFX_ASSIGN_OR_RETURN(auto store,
-                        store::OpenExistingResultsStore(store_location));
+                        store::OpenResultsStoreReadOnly(store_location));
   INFX_ASSIGN_OR_RETURN(auto watcher,
                         store::ChangeWatcher::Open(store_location));
   std::unique_ptr<DashboardServer> d(new DashboardServer());
