@@ -53,6 +53,7 @@ TEST(FlagChecksCliTest, ImplausibleSizesNameTheirFlag) {
        "--num-prompts"},
       {{"plan", "--model", "llama-3.1-8b", "--gpus", "100000"}, "--gpus"},
       {{"plan", "--model", "llama-3.1-8b", "--isl", "4294967312"}, "--isl"},
+      {{"plan", "--model", "llama-3.1-8b", "--isl", "0"}, "--isl"},
       {{"model", "show", "llama-3.1-8b", "--context", "4294967312000"},
        "--context"},
   });

@@ -183,7 +183,7 @@ TEST(ModelHardwareCliTest, MissingFieldIsOneErrorLineNamingIt) {
           "num_hidden_layers": 32, "num_attention_heads": 32,
           "vocab_size": 128256})");
   ExpectOneErrorLine(RunInfx({"model", "show", file, "--json"}),
-                     "missing field 'intermediate_size'");
+                     "field 'intermediate_size' is missing");
 }
 
 TEST(ModelHardwareCliTest, UnknownModelIsOneErrorLine) {

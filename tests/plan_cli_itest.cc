@@ -126,7 +126,6 @@ TEST(PlanCliTest, BadInputIsOneErrorLine) {
       {"plan", "--model", "no-such-model"},
       {"plan", "--model", "llama-3.1-8b", "--hardware", "h999"},
       {"plan", "--model", "llama-3.1-8b", "--engine", "tgi"},
-      {"plan", "--model", "llama-3.1-8b", "--isl", "0"},
       {"plan", "--model", "llama-3.1-8b", "--precision", "int3"},
       {"plan", "--model", "llama-3.1-8b", "--chart", "/tmp/x.png"}};
   for (const std::vector<std::string>& args : cases) {
