@@ -45,6 +45,7 @@ Result<frontier::AnalysisOptions> ParseAnalysisOptions(
   INFX_ASSIGN_OR_RETURN(auto iso, SingleParam(params, "iso", "-"));
   if (iso != "-") {
     INFX_ASSIGN_OR_RETURN(o.iso_levels, ParseLevels(iso));
+    o.iso_levels_are_defaults = false;  // the caller's levels, kept as asked
   } else if (o.x != frontier::XMetric::kInteractivity) {
     o.iso_levels.clear();
   }
