@@ -149,45 +149,48 @@ bool MeetsSlo(const RequestRecord& r, const GoodputSlo& slo) {
   return true;
 }
 
-BenchMetrics ComputeMetrics(const std::vector<RequestRecord>& records,
-                            const MetricsOptions& options) {
-  BenchMetrics m;
-  m.num_gpus = std::max(1, options.num_gpus);
+namespace {
+
+// Samples gathered in one pass over the measured records.
+struct Samples {
   std::vector<double> ttfts, tpots, itls, itls_tok, e2els, lags, read_lags;
   int64_t start = 0, end = 0, good = 0;
   std::vector<std::pair<int64_t, int>> in_flight;  // (time, +1/-1)
-  for (const RequestRecord& r : records) {
-    if (r.warmup) continue;
-    if (r.send_ns != 0) {
-      lags.push_back((r.send_ns - Origin(r)) / kNsPerMs);
-      read_lags.push_back(r.max_read_lag_ns / kNsPerMs);
-      if (start == 0 || Origin(r) < start) start = Origin(r);
-      if (r.end_ns != 0) {
-        end = std::max(end, r.end_ns);
-        in_flight.emplace_back(r.send_ns, 1);
-        in_flight.emplace_back(r.end_ns, -1);
-      }
-    }
-    if (IsCancelled(r)) {
-      ++m.cancelled;
-      continue;
-    }
-    if (!r.ok()) {
-      ++m.failed;
-      ++m.failures_by_kind[std::string(ErrorKindName(r.error))];
-      continue;
-    }
-    ++m.completed;
-    m.total_input_tokens += r.PromptTokens();
-    m.total_output_tokens += r.OutputTokens();
-    if (auto v = TtftMs(r)) ttfts.push_back(*v);
-    if (auto v = TpotMs(r)) tpots.push_back(*v);
-    if (auto v = E2elMs(r)) e2els.push_back(*v);
-    for (double v : ItlMs(r)) itls.push_back(v);
-    for (double v : ItlPerTokenMs(r)) itls_tok.push_back(v);
-    if (!options.goodput.empty() && MeetsSlo(r, options.goodput)) ++good;
+};
+
+// Timing of every sent request: the run's span, lags, concurrency steps.
+void AddTiming(const RequestRecord& r, Samples& s) {
+  if (r.send_ns == 0) return;
+  s.lags.push_back((r.send_ns - Origin(r)) / kNsPerMs);
+  s.read_lags.push_back(r.max_read_lag_ns / kNsPerMs);
+  if (s.start == 0 || Origin(r) < s.start) s.start = Origin(r);
+  if (r.end_ns != 0) {
+    s.end = std::max(s.end, r.end_ns);
+    s.in_flight.emplace_back(r.send_ns, 1);
+    s.in_flight.emplace_back(r.end_ns, -1);
   }
-  m.duration_s = end > start ? (end - start) / 1e9 : 0;
+}
+
+// Counts and latency samples of one completed request.
+void AddCompleted(const RequestRecord& r, const MetricsOptions& options,
+                  BenchMetrics& m, Samples& s) {
+  ++m.completed;
+  m.total_input_tokens += r.PromptTokens();
+  m.total_output_tokens += r.OutputTokens();
+  if (r.prompt_len_exact && r.prompt_len > 0 && r.usage_prompt_tokens >= 0) {
+    if (r.usage_prompt_tokens != r.prompt_len) ++m.prompt_token_mismatches;
+    if (r.usage_prompt_tokens < r.prompt_len) ++m.prompts_truncated;
+  }
+  if (auto v = TtftMs(r)) s.ttfts.push_back(*v);
+  if (auto v = TpotMs(r)) s.tpots.push_back(*v);
+  if (auto v = E2elMs(r)) s.e2els.push_back(*v);
+  for (double v : ItlMs(r)) s.itls.push_back(v);
+  for (double v : ItlPerTokenMs(r)) s.itls_tok.push_back(v);
+  if (!options.goodput.empty() && MeetsSlo(r, options.goodput)) ++s.good;
+}
+
+void SetThroughputs(const MetricsOptions& options, int64_t good,
+                    BenchMetrics& m) {
   if (m.duration_s > 0) {
     m.request_throughput = m.completed / m.duration_s;
     m.input_throughput = m.total_input_tokens / m.duration_s;
@@ -201,18 +204,11 @@ BenchMetrics ComputeMetrics(const std::vector<RequestRecord>& records,
   m.input_throughput_per_gpu = m.input_throughput / m.num_gpus;
   m.output_throughput_per_gpu = m.output_throughput / m.num_gpus;
   m.total_token_throughput_per_gpu = m.total_token_throughput / m.num_gpus;
+}
 
-  const auto& ps = options.percentiles;
-  m.ttft_ms = Summarize(ttfts, ps);
-  m.tpot_ms = Summarize(tpots, ps);
-  m.itl_ms = Summarize(itls, ps);
-  m.itl_per_token_ms = Summarize(itls_tok, ps);
-  m.e2el_ms = Summarize(e2els, ps);
-  m.interactivity = InteractivityFrom(m.tpot_ms, tpots);
-  m.client_lag_ms = Summarize(lags, ps);
-  m.client_read_lag_ms = Summarize(read_lags, ps);
-
-  // Busiest one-second bucket of output tokens (vLLM), from chunk times.
+// Busiest one-second bucket of output tokens (vLLM), from chunk times.
+double MaxOutputTokensPerSecond(const std::vector<RequestRecord>& records,
+                                int64_t start) {
   std::map<int64_t, double> per_second;
   for (const RequestRecord& r : records) {
     if (r.warmup || !r.ok()) continue;
@@ -221,15 +217,53 @@ BenchMetrics ComputeMetrics(const std::vector<RequestRecord>& records,
       per_second[bucket] += r.chunk_tokens.empty() ? 1 : r.chunk_tokens[i];
     }
   }
-  for (const auto& [bucket, tokens] : per_second) {
-    m.max_output_tokens_per_s = std::max(m.max_output_tokens_per_s, tokens);
-  }
-  std::sort(in_flight.begin(), in_flight.end());  // ends before starts at ties
-  int64_t current = 0;
-  for (const auto& [t, delta] : in_flight) {
+  double most = 0;
+  for (const auto& [bucket, tokens] : per_second) most = std::max(most, tokens);
+  return most;
+}
+
+int64_t MaxConcurrent(std::vector<std::pair<int64_t, int>> steps) {
+  std::sort(steps.begin(), steps.end());  // ends before starts at ties
+  int64_t current = 0, most = 0;
+  for (const auto& [t, delta] : steps) {
     current += delta;
-    m.max_concurrent_requests = std::max(m.max_concurrent_requests, current);
+    most = std::max(most, current);
   }
+  return most;
+}
+
+}  // namespace
+
+BenchMetrics ComputeMetrics(const std::vector<RequestRecord>& records,
+                            const MetricsOptions& options) {
+  BenchMetrics m;
+  m.num_gpus = std::max(1, options.num_gpus);
+  Samples s;
+  for (const RequestRecord& r : records) {
+    if (r.warmup) continue;
+    AddTiming(r, s);
+    if (IsCancelled(r)) {
+      ++m.cancelled;
+    } else if (!r.ok()) {
+      ++m.failed;
+      ++m.failures_by_kind[std::string(ErrorKindName(r.error))];
+    } else {
+      AddCompleted(r, options, m, s);
+    }
+  }
+  m.duration_s = s.end > s.start ? (s.end - s.start) / 1e9 : 0;
+  SetThroughputs(options, s.good, m);
+  const auto& ps = options.percentiles;
+  m.ttft_ms = Summarize(s.ttfts, ps);
+  m.tpot_ms = Summarize(s.tpots, ps);
+  m.itl_ms = Summarize(s.itls, ps);
+  m.itl_per_token_ms = Summarize(s.itls_tok, ps);
+  m.e2el_ms = Summarize(s.e2els, ps);
+  m.interactivity = InteractivityFrom(m.tpot_ms, s.tpots);
+  m.client_lag_ms = Summarize(s.lags, ps);
+  m.client_read_lag_ms = Summarize(s.read_lags, ps);
+  m.max_output_tokens_per_s = MaxOutputTokensPerSecond(records, s.start);
+  m.max_concurrent_requests = MaxConcurrent(std::move(s.in_flight));
   return m;
 }
 

@@ -79,6 +79,11 @@ struct BenchMetrics {
   // bytes and the client reading them (max_read_lag_ns): how far the
   // client's reads trailed the wire. Kernel-dated chunks do not include it.
   Stats client_read_lag_ms;
+  // Completed requests whose prompt was sent as token ids (so its length
+  // is known exactly) and whose server usage.prompt_tokens differs from
+  // it; of those, the ones the server counted fewer tokens for: it cut the
+  // prompt (e.g. to its context size).
+  int64_t prompt_token_mismatches = 0, prompts_truncated = 0;
   double max_output_tokens_per_s = 0;   // busiest 1 s bucket (vLLM)
   int64_t max_concurrent_requests = 0;  // most requests in flight at once
 };

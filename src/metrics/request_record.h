@@ -43,6 +43,9 @@ struct RequestRecord {
   int64_t prompt_len = 0;    // tokens in the prompt as the dataset knows it
                              // (0 if unknown, e.g. text without tokenizer)
   int64_t max_tokens = 0;    // requested output tokens
+  // prompt_len is exactly the tokens sent (the prompt went as token ids),
+  // so the server's usage.prompt_tokens can be checked against it.
+  bool prompt_len_exact = false;
 
   // --- hot path: steady_clock ns; 0 = did not happen ---
   int64_t scheduled_ns = 0;  // when the request was due to be sent; the
@@ -82,7 +85,10 @@ struct RequestRecord {
   int64_t usage_prompt_tokens = -1;      // server's usage, -1 = absent
   int64_t usage_completion_tokens = -1;  // server's usage, -1 = absent
   std::string finish_reason;             // "length", "stop", ... or empty
-  std::string text;                      // generated text, if captured
+  // The stream's system_fingerprint (first one seen), or empty: llama.cpp
+  // names its build here, which identifies the engine version.
+  std::string system_fingerprint;
+  std::string text;  // generated text, if captured
   ErrorKind error = ErrorKind::kNone;
   std::string error_message;  // one line, names the cause
 
