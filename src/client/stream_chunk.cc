@@ -322,6 +322,9 @@ class ChunkReader {
       }
       if (key == "usage") return Usage();
       if (key == "error") return Error();
+      if (key == "system_fingerprint" && Peek('"')) {
+        return String(&out_->system_fingerprint, nullptr);
+      }
       // TensorRT-LLM Triton generate_stream; llama.cpp native /completion.
       if (key == "text_output" || key == "content") {
         if (!Peek('"')) return SkipValue(1);
@@ -378,6 +381,9 @@ ChunkEffect ApplyChunk(const StreamChunk& chunk, int64_t arrival_ns,
     return ChunkEffect::kFailed;
   }
   if (chunk.prompt_tokens >= 0) r->usage_prompt_tokens = chunk.prompt_tokens;
+  if (!chunk.system_fingerprint.empty() && r->system_fingerprint.empty()) {
+    r->system_fingerprint = chunk.system_fingerprint;
+  }
   bool token =
       chunk.has_choices && (chunk.has_text || chunk.finish_reason.empty());
   if (token) {

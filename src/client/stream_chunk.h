@@ -28,6 +28,9 @@ struct StreamChunk {
   int64_t completion_tokens = -1;  // usage.completion_tokens (-1 = absent)
   bool is_error = false;           // an {"error": ...} payload
   std::string error_message;
+  // "system_fingerprint" as sent (raw JSON string contents; a view into the
+  // payload, valid while it is): llama.cpp's build, e.g. "b6110-1e6f6554".
+  std::string_view system_fingerprint;
 };
 
 // Reads one event payload. ParseError (quoting the start of the payload) when
@@ -42,7 +45,8 @@ enum class ChunkEffect { kContinue, kDone, kFailed };
 // chunks (non-empty choices with text, or without a finish_reason; vLLM
 // counts every chunk with choices, we do not count a final chunk that only
 // carries finish_reason) append to chunk_ns; usage updates token counts and,
-// when cumulative per chunk, chunk_tokens; an error payload fails it.
+// when cumulative per chunk, chunk_tokens; an error payload fails it. The
+// first system_fingerprint seen is kept in the record.
 ChunkEffect ApplyChunk(const StreamChunk& chunk, int64_t arrival_ns,
                        bool capture_text, metrics::RequestRecord* record);
 
