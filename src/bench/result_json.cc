@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bench/runner.h"
+#include "common/stored_text.h"
 
 namespace infx::bench {
 namespace {
@@ -67,6 +68,7 @@ json ConfigJson(const BenchResult& r) {
   j["random_prefix_len"] = c.dataset.prefix_len;
   j["ignore_eos"] = c.sampling.ignore_eos;
   j["seed"] = c.seed;
+  j["schedule_seed"] = c.ScheduleSeed();
   j["warmup"] = c.warmup;
   j["duration_limit_s"] = c.duration_s;
   j["base_url"] = c.client.base_url;
@@ -105,8 +107,8 @@ json BenchResultToJson(const BenchResult& r) {
     json itl = json::array();
     for (double v : metrics::ItlMs(rec)) itl.push_back(v / 1000.0);
     itls.push_back(std::move(itl));
-    texts.push_back(rec.text);
-    errors.push_back(rec.error_message);
+    texts.push_back(StoredText(rec.text));
+    errors.push_back(StoredText(rec.error_message));
   }
   j["input_lens"] = std::move(input_lens);
   j["output_lens"] = std::move(output_lens);
@@ -132,17 +134,24 @@ json BenchResultToJson(const BenchResult& r) {
   j["total_token_throughput_per_gpu"] = m.total_token_throughput_per_gpu;
   j["cancelled"] = m.cancelled;
   j["failures_by_kind"] = m.failures_by_kind;
+  // Not "..._ms": InferenceX's process_result.py float()s every top-level
+  // key ending in "ms", so only numbers may end so (docs/bench-result.md).
   json slo = json::object();
   if (m.request_goodput) {
     const auto& g = r.config.metrics.goodput;
-    if (g.ttft_ms) slo["ttft"] = *g.ttft_ms;
-    if (g.tpot_ms) slo["tpot"] = *g.tpot_ms;
-    if (g.e2el_ms) slo["e2el"] = *g.e2el_ms;
+    if (g.ttft_ms) slo["ttft_ms"] = *g.ttft_ms;
+    if (g.tpot_ms) slo["tpot_ms"] = *g.tpot_ms;
+    if (g.e2el_ms) slo["e2el_ms"] = *g.e2el_ms;
   }
-  j["goodput_slos_ms"] = std::move(slo);
+  j["goodput_slos"] = std::move(slo);
+  j["prompt_token_mismatches"] = m.prompt_token_mismatches;
+  j["prompts_truncated"] = m.prompts_truncated;
+  j["valid"] = r.validity.valid;
+  j["invalid_reasons"] = r.validity.reasons;
+  j["validity_thresholds"] = metrics::ValidityOptionsJson(r.config.validity);
   j["interrupted"] = r.cancelled;
   j["connections_opened"] = r.connections_opened;
-  j["infx_result_version"] = 1;
+  j["infx_result_version"] = 2;
   return j;
 }
 
@@ -158,15 +167,16 @@ std::string RecordsToJsonl(const std::vector<RequestRecord>& records) {
                                                               : "error";
     j["error_kind"] =
         r.ok() ? json(nullptr) : json(metrics::ErrorKindName(r.error));
-    j["error"] =
-        r.error_message.empty() ? json(nullptr) : json(r.error_message);
+    j["error"] = r.error_message.empty() ? json(nullptr)
+                                         : json(StoredText(r.error_message));
     j["http_status"] = r.http_status;
     j["prompt_len"] = r.prompt_len;
     j["max_tokens"] = r.max_tokens;
     j["prompt_tokens"] = r.PromptTokens();
     j["output_tokens"] = r.OutputTokens();
-    j["finish_reason"] =
-        r.finish_reason.empty() ? json(nullptr) : json(r.finish_reason);
+    j["finish_reason"] = r.finish_reason.empty()
+                             ? json(nullptr)
+                             : json(StoredText(r.finish_reason));
     j["scheduled_ns"] = r.scheduled_ns;
     j["send_ns"] = r.send_ns;
     j["first_token_ns"] =
@@ -186,7 +196,7 @@ std::string RecordsToJsonl(const std::vector<RequestRecord>& records) {
     j["retried"] = r.retried;
     j["chunk_ns"] = r.chunk_ns;
     if (!r.chunk_tokens.empty()) j["chunk_tokens"] = r.chunk_tokens;
-    if (!r.text.empty()) j["text"] = r.text;
+    if (!r.text.empty()) j["text"] = StoredText(r.text);
     out += j.dump(-1, ' ', false, json::error_handler_t::replace);
     out += '\n';
   }
@@ -268,7 +278,18 @@ std::string FormatSummary(const BenchResult& r) {
                ? m.client_read_lag_ms.max
                : m.client_read_lag_ms.percentiles.back().second));
   line("Connections opened:", std::to_string(r.connections_opened));
+  if (m.prompt_token_mismatches > 0) {
+    line("Prompt token count mismatches:",
+         std::to_string(m.prompt_token_mismatches));
+  }
+  if (m.prompts_truncated > 0 || m.prompt_token_mismatches > 0) {
+    line("Prompts truncated by server:", std::to_string(m.prompts_truncated));
+  }
   if (r.cancelled) line("Interrupted:", "yes (partial results)");
+  line("Run validity:", r.validity.valid ? "VALID" : "INVALID");
+  for (const std::string& reason : r.validity.reasons) {
+    out << "  " << reason << "\n";
+  }
   out << std::string(50, '=') << "\n";
   return out.str();
 }

@@ -2,13 +2,16 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <utility>
 
 #include "bench/driver.h"
+#include "bench/portable_random.h"
 #include "bench/request_body.h"
 #include "bench/schedule.h"
 #include "client/http_client.h"
+#include "common/stored_text.h"
 
 namespace infx::bench {
 namespace {
@@ -31,9 +34,10 @@ Result<client::ClientOptions> MakeClientOptions(const ClientConfig& config) {
     return Status::InvalidArgument("--max-event-bytes must be >= 1024, got " +
                                    std::to_string(config.max_event_bytes));
   }
+  INFX_ASSIGN_OR_RETURN(std::string key, ApiKeyFromEnv(config.api_key_env));
   client::ClientOptions options;
   options.base = std::move(url);
-  options.authorization = client::AuthorizationFromEnv(config.api_key_env);
+  if (!key.empty()) options.authorization = "Bearer " + key;
   options.connect_timeout_s = config.connect_timeout_s;
   options.request_timeout_s = config.request_timeout_s;
   options.idle_timeout_s = config.idle_timeout_s;
@@ -54,6 +58,9 @@ std::vector<RequestRecord> MakeRecords(const ClientConfig& config,
     r.x_request_id = config.request_id_prefix + "-" + std::to_string(i);
     r.warmup = static_cast<int64_t>(i) < warmup;
     r.prompt_len = prompts[i].prompt_len;
+    // Token ids are sent only to the completions endpoint.
+    r.prompt_len_exact = !prompts[i].token_ids.empty() &&
+                         config.endpoint == Endpoint::kCompletions;
     r.max_tokens = prompts[i].max_tokens;
     r.chunk_ns.reserve(
         static_cast<size_t>(std::max<int64_t>(1, prompts[i].max_tokens)) + 1);
@@ -71,6 +78,21 @@ std::vector<client::PreparedRequest> MakeRequests(
     requests.push_back({target, BuildRequestBody(config, p, sampling)});
   }
   return requests;
+}
+
+// Server text in the records (error bodies, stream events, generated text)
+// made safe to store: valid UTF-8, the API key redacted.
+void MakeStorable(const ClientConfig& config,
+                  std::vector<RequestRecord>* records) {
+  auto key = ApiKeyFromEnv(config.api_key_env);
+  std::vector<std::string> secrets;
+  if (key.ok() && !key->empty()) secrets.push_back(*key);
+  for (RequestRecord& r : *records) {
+    r.error_message = StoredText(r.error_message, secrets);
+    r.text = StoredText(r.text, secrets);
+    r.finish_reason = StoredText(r.finish_reason, secrets);
+    r.system_fingerprint = StoredText(r.system_fingerprint, secrets);
+  }
 }
 
 // Requests that were never sent (duration reached, or cancelled before
@@ -98,6 +120,7 @@ Status ValidateLoad(const BenchConfig& c) {
   }
   if (c.duration_s < 0)
     return Status::InvalidArgument("--duration must be >= 0");
+  INFX_RETURN_IF_ERROR(metrics::CheckValidityOptions(c.validity));
   if (c.metrics.num_gpus < 1)
     return Status::InvalidArgument("--num-gpus must be >= 1");
   for (double p : c.metrics.percentiles) {
@@ -110,6 +133,28 @@ Status ValidateLoad(const BenchConfig& c) {
 }
 
 }  // namespace
+
+uint64_t BenchConfig::ScheduleSeed() const {
+  return schedule_seed ? *schedule_seed : DeriveSeed(seed, 1);
+}
+
+Result<std::string> ApiKeyFromEnv(const std::string& env_var) {
+  if (env_var.empty()) return std::string();
+  const char* value = std::getenv(env_var.c_str());
+  if (value == nullptr) return std::string();
+  std::string key = value;
+  for (char c : key) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      // Never echo the key itself.
+      return Status::InvalidArgument(
+          "$" + env_var +
+          " holds a control character (CR, LF, ...); an API key cannot "
+          "contain one (it would inject request headers)");
+    }
+  }
+  return key;
+}
 
 Result<std::vector<RequestRecord>> RunRequests(
     const ClientConfig& client, const std::vector<Prompt>& prompts,
@@ -126,6 +171,7 @@ Result<std::vector<RequestRecord>> RunRequests(
   phase.concurrency = concurrency;
   DriveOptions drive{options, false, cancel};
   Drive(drive, requests, &records, {phase});
+  MakeStorable(client, &records);
   for (RequestRecord& r : records) {
     if (r.send_ns == 0) {
       r.error = metrics::ErrorKind::kCancelled;
@@ -149,7 +195,7 @@ Result<BenchResult> RunBenchmark(const BenchConfig& config) {
       MakePrompts(dataset, config.warmup + config.num_prompts, config.seed));
   INFX_ASSIGN_OR_RETURN(std::vector<int64_t> offsets,
                         MakeSchedule(config.num_prompts, config.request_rate,
-                                     config.burstiness, config.seed));
+                                     config.burstiness, config.ScheduleSeed()));
   BenchResult result;
   result.config = config;
   result.config.cancel = nullptr;
@@ -174,8 +220,11 @@ Result<BenchResult> RunBenchmark(const BenchConfig& config) {
             &result.records, phases);
   result.cancelled = outcome.cancelled;
   result.connections_opened = outcome.connections_opened;
+  MakeStorable(config.client, &result.records);
   DropUnsent(&result.records);
   result.metrics = metrics::ComputeMetrics(result.records, config.metrics);
+  result.validity = metrics::JudgeValidity(
+      result.metrics, !std::isinf(config.request_rate), config.validity);
   return result;
 }
 

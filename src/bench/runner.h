@@ -26,6 +26,7 @@
 #include "common/result.h"
 #include "metrics/metrics.h"
 #include "metrics/request_record.h"
+#include "metrics/validity.h"
 
 namespace infx::bench {
 
@@ -59,6 +60,11 @@ struct ClientConfig {
   std::string request_id_prefix = "infx";  // X-Request-Id = prefix-<index>
 };
 
+// The API key in environment variable `env_var` ("" when unset or empty).
+// InvalidArgument (naming the variable, never the key) when it holds a
+// control character such as CR or LF, which would inject request headers.
+Result<std::string> ApiKeyFromEnv(const std::string& env_var);
+
 // Sends `prompts` with at most `concurrency` in flight (closed loop; 0 =
 // all at once) and returns one record per prompt, in prompt order. Errors of
 // individual requests are in the records; the Status is an error only for
@@ -78,8 +84,13 @@ struct BenchConfig {
   double request_rate = std::numeric_limits<double>::infinity();
   double burstiness = 1.0;  // gamma shape; 1 = Poisson
   int64_t warmup = 0;       // warm-up requests before measuring
-  uint64_t seed = 0;
-  metrics::MetricsOptions metrics;  // percentiles, num_gpus, goodput
+  uint64_t seed = 0;        // prompts (and the schedule unless schedule_seed)
+  // Open-loop schedule seed; unset = DeriveSeed(seed, 1), a stream apart
+  // from the prompts' (as MLPerf LoadGen's separate schedule seed).
+  std::optional<uint64_t> schedule_seed;
+  uint64_t ScheduleSeed() const;
+  metrics::MetricsOptions metrics;    // percentiles, num_gpus, goodput
+  metrics::ValidityOptions validity;  // when the result is judged INVALID
   // Metrics shown with percentiles in the summary (vLLM
   // --percentile-metrics); the JSON always has ttft, tpot, itl and e2el.
   std::vector<std::string> percentile_metrics = {"ttft", "tpot", "itl"};
@@ -94,6 +105,7 @@ struct BenchResult {
   std::string date;        // UTC start, "20260101-120000" (as vLLM)
   bool cancelled = false;  // ended early by the cancel flag
   int64_t connections_opened = 0;
+  metrics::Validity validity;  // judged from metrics and config.validity
 };
 
 // Validates the config, builds prompts and schedule, runs, computes metrics.

@@ -14,65 +14,12 @@
 #include <thread>
 
 #include "bench/schedule.h"
-#include "http/server.h"
-#include "http/sse.h"
+#include "bench/test_server.h"
 
 namespace infx::bench {
 namespace {
 
-namespace asio = boost::asio;
 using metrics::ErrorKind;
-
-struct ServerState {
-  std::atomic<int> in_flight{0}, max_in_flight{0}, requests{0};
-  std::atomic<bool> fail_all{false};
-  std::mutex mu;
-  std::vector<std::string> request_ids;
-};
-
-std::unique_ptr<http::HttpServer> StartServer(std::shared_ptr<ServerState> st) {
-  http::Handler handler = [st](http::Exchange& ex) -> asio::awaitable<void> {
-    ++st->requests;
-    {
-      std::lock_guard<std::mutex> lock(st->mu);
-      st->request_ids.emplace_back(ex.request()["X-Request-Id"]);
-    }
-    if (st->fail_all) {
-      co_await ex.Respond(500, "application/json", "{\"error\":\"injected\"}");
-      co_return;
-    }
-    auto body = nlohmann::json::parse(ex.request().body());
-    int n = body.value("max_tokens", 1);
-    int now = ++st->in_flight;
-    int prev = st->max_in_flight.load();
-    while (now > prev && !st->max_in_flight.compare_exchange_weak(prev, now)) {
-    }
-    (void)co_await ex.BeginStream(200, http::kSseContentType);
-    asio::steady_timer timer(ex.executor());
-    for (int i = 0; i < n; ++i) {
-      timer.expires_after(std::chrono::milliseconds(1));
-      co_await timer.async_wait(asio::use_awaitable);
-      nlohmann::json chunk = {{"choices",
-                               {{{"index", 0},
-                                 {"text", "t" + std::to_string(i)},
-                                 {"finish_reason", nullptr}}}}};
-      if (!(co_await ex.WriteChunk(http::SseEvent(chunk.dump()))).ok()) {
-        --st->in_flight;  // client went away
-        co_return;
-      }
-    }
-    nlohmann::json usage = {
-        {"choices", nlohmann::json::array()},
-        {"usage", {{"prompt_tokens", 3}, {"completion_tokens", n}}}};
-    (void)co_await ex.WriteChunk(http::SseEvent(usage.dump()));
-    (void)co_await ex.WriteChunk(http::kSseDone);
-    --st->in_flight;
-    (void)co_await ex.EndStream();
-  };
-  auto server = http::HttpServer::Start(http::ServerOptions{}, handler);
-  EXPECT_TRUE(server.ok()) << server.status().ToString();
-  return std::move(server).value();
-}
 
 BenchConfig Config(uint16_t port) {
   BenchConfig c;

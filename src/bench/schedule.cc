@@ -1,8 +1,9 @@
 #include "bench/schedule.h"
 
 #include <cmath>
-#include <random>
 #include <string>
+
+#include "bench/portable_random.h"
 
 namespace infx::bench {
 
@@ -26,13 +27,14 @@ Result<std::vector<int64_t>> MakeSchedule(int64_t num_requests,
   if (std::isinf(request_rate)) return offsets;
   // vLLM get_request(): theta = 1 / (rate * burstiness), gaps ~ Gamma(k,
   // theta).
-  std::mt19937_64 rng(seed);
-  std::gamma_distribution<double> gap_s(burstiness,
-                                        1.0 / (request_rate * burstiness));
+  // Portable sampler (bench/portable_random.h), not std::gamma_distribution:
+  // a seed gives the same schedule with every standard library.
+  SplitMix64 rng(seed);
+  const double scale = 1.0 / (request_rate * burstiness);
   double t = 0;
   for (size_t i = 0; i < offsets.size(); ++i) {
     offsets[i] = static_cast<int64_t>(std::llround(t * 1e9));
-    t += gap_s(rng);
+    t += SampleGamma(rng, burstiness, scale);
   }
   return offsets;
 }

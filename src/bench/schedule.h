@@ -4,7 +4,11 @@
 // Open loop follows vLLM's get_request(): inter-arrival gaps are
 // gamma(shape = burstiness, scale = 1 / (rate x burstiness)); burstiness 1 is
 // a Poisson process. An infinite rate sends everything at offset 0 (then
-// max_concurrency alone shapes the load: closed loop).
+// max_concurrency alone shapes the load: closed loop). Gaps come from the
+// portable gamma sampler of bench/portable_random.h (splitmix64 +
+// Marsaglia-Tsang), so a seed gives the same schedule on every platform;
+// the benchmark seeds it apart from the prompts (BenchConfig::ScheduleSeed),
+// as MLPerf LoadGen keeps separate seeds for samples and schedule.
 //
 // Thread-safety: pure functions.
 #pragma once

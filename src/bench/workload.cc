@@ -6,6 +6,7 @@
 #include <numeric>
 #include <random>
 
+#include "bench/portable_random.h"
 #include "common/files.h"
 #include "common/jsonl.h"
 
@@ -14,27 +15,9 @@ namespace {
 
 using nlohmann::json;
 
-// splitmix64: a small, fully specified generator so that a seed gives the
-// same prompts on every platform and standard library.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform integer in [lo, hi].
-  int64_t Uniform(int64_t lo, int64_t hi) {
-    if (hi <= lo) return lo;
-    return lo +
-           static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
-  }
-
- private:
-  uint64_t state_;
-};
+// The portable generator: a seed gives the same prompts on every platform
+// and standard library.
+using Rng = SplitMix64;
 
 constexpr const char* kWords[] = {
     "time",    "year",  "people",  "way",     "day",     "man",      "thing",

@@ -4,11 +4,13 @@
 // (or --json), --result-file (vLLM --save-result superset) and
 // --records-file (per-request JSONL); docs/bench-result.md, docs/metrics.md.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <sstream>
@@ -25,9 +27,13 @@ namespace infx::cli {
 namespace {
 
 std::atomic<bool> g_bench_cancel{false};
-void OnBenchSigint(int) {
+std::atomic<int> g_bench_signal{0};
+// SIGINT (Ctrl-C) and SIGTERM (kill, a job scheduler's stop) both end the
+// run early and keep what was measured; a second one ends the process.
+void OnBenchSignal(int signal) {
+  g_bench_signal.store(signal);
   g_bench_cancel.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process
+  std::signal(signal, SIG_DFL);
 }
 
 struct BenchFlags {
@@ -155,25 +161,95 @@ std::string ResultPath(const BenchFlags& f, const bench::BenchResult& r) {
   return (std::filesystem::path(f.result_dir) / name).string();
 }
 
-Status WriteOutputs(const BenchFlags& f, const bench::BenchResult& r) {
-  std::string path = ResultPath(f, r);
-  if (!path.empty()) {
-    INFX_RETURN_IF_ERROR(
-        WriteOutputFile(path, bench::BenchResultToJson(r).dump(2) + "\n"));
+// Makes sure `file` can be written before the run: its directory exists
+// (created, as vLLM creates --result-dir) and takes a file, and `file` is
+// not a directory. `flag` names the option in errors.
+Status PrepareOutputFile(const std::string& flag, const std::string& file) {
+  namespace fs = std::filesystem;
+  const fs::path path(file);
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return Status::InvalidArgument(flag + " " + file +
+                                   ": is a directory, expected a file path");
   }
-  if (!f.records_file.empty()) {
-    INFX_RETURN_IF_ERROR(
-        WriteOutputFile(f.records_file, bench::RecordsToJsonl(r.records)));
+  const fs::path dir =
+      path.has_parent_path() ? path.parent_path() : fs::path(".");
+  fs::create_directories(dir, ec);
+  if (!fs::is_directory(dir, ec)) {
+    return Status::IoError(
+        flag + " " + file + ": cannot create directory " + dir.string() +
+        (ec ? ": " + ec.message() : " (a file is in the way)"));
+  }
+  // A probe file proves the directory takes files (permissions, read-only
+  // file system) without touching `file` itself.
+  const fs::path probe =
+      dir / (".infx-probe-" + std::to_string(::getpid()) + ".tmp");
+  bool writable = static_cast<bool>(std::ofstream(probe));
+  fs::remove(probe, ec);
+  if (!writable) {
+    return Status::IoError(flag + " " + file + ": cannot write in " +
+                           dir.string());
   }
   return Status::Ok();
 }
 
+// Every output path checked (and its directory created) before the run.
+Status PrepareOutputs(const BenchFlags& f) {
+  if (!f.result_file.empty()) {
+    INFX_RETURN_IF_ERROR(PrepareOutputFile("--result-file", f.result_file));
+  } else if (f.save_result) {
+    const std::string name =
+        f.result_filename.empty() ? "result.json" : f.result_filename;
+    INFX_RETURN_IF_ERROR(PrepareOutputFile(
+        "--result-dir", (std::filesystem::path(f.result_dir) / name).string()));
+  }
+  if (!f.records_file.empty()) {
+    INFX_RETURN_IF_ERROR(PrepareOutputFile("--records-file", f.records_file));
+  }
+  return Status::Ok();
+}
+
+// Writes `text` to `path`; when that fails after the run (disk full, the
+// directory removed meanwhile) the measurements go to a file in the temp
+// directory instead, named in the error, so they are never lost.
+Status WriteOrRescue(const std::string& path, const std::string& text,
+                     const std::string& what) {
+  Status written = WriteOutputFile(path, text);
+  if (written.ok()) return written;
+  const auto rescue = std::filesystem::temp_directory_path() /
+                      ("infx-" + what + "-" + std::to_string(::getpid()) +
+                       (what == "records" ? ".jsonl" : ".json"));
+  if (WriteFileAtomic(rescue, text).ok()) {
+    return Status::IoError(written.message() + "; the " + what +
+                           " was saved to " + rescue.string() + " instead");
+  }
+  return written;
+}
+
+Status WriteOutputs(const BenchFlags& f, const bench::BenchResult& r) {
+  std::string path = ResultPath(f, r);
+  Status status = Status::Ok();
+  if (!path.empty()) {
+    status = WriteOrRescue(path, bench::BenchResultToJson(r).dump(2) + "\n",
+                           "result");
+  }
+  if (!f.records_file.empty()) {
+    Status records = WriteOrRescue(f.records_file,
+                                   bench::RecordsToJsonl(r.records), "records");
+    if (status.ok()) status = records;
+  }
+  return status;
+}
+
 void RunBench(BenchFlags& f) {
   Status ok = Finalize(f);
+  if (ok.ok()) ok = PrepareOutputs(f);
   if (!ok.ok()) return ExitWithError(ok);
-  std::signal(SIGINT, OnBenchSigint);
+  std::signal(SIGINT, OnBenchSignal);
+  std::signal(SIGTERM, OnBenchSignal);
   Result<bench::BenchResult> result = bench::RunBenchmark(f.config);
   std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   if (!result.ok()) return ExitWithError(result.status());
   Status written = WriteOutputs(f, *result);
   if (f.json) {
@@ -192,8 +268,11 @@ void RunBench(BenchFlags& f) {
   }
   if (!written.ok()) return ExitWithError(written);
   if (result->cancelled) {
-    std::cerr << "infx: interrupted; partial results kept\n";
-    return SetExitCode(130);
+    const int signal = g_bench_signal.load();
+    std::cerr << "infx: interrupted by "
+              << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
+              << "; partial results kept\n";
+    return SetExitCode(128 + (signal == SIGTERM ? SIGTERM : SIGINT));
   }
   if (result->metrics.completed == 0) {
     return ExitWithError(Status::Unavailable(
@@ -253,8 +332,11 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
   cmd->add_option("--warmup", c.warmup, "Warm-up requests, not measured")
       ->capture_default_str()
       ->check(IntIn(0, limits::kMaxNumPrompts));
-  cmd->add_option("--seed", c.seed, "Seed for prompts and schedule")
+  cmd->add_option("--seed", c.seed, "Seed for the prompts")
       ->capture_default_str();
+  cmd->add_option("--schedule-seed", c.schedule_seed,
+                  "Seed for the open-loop schedule (default: derived from "
+                  "--seed, a separate stream)");
   cmd->add_flag("--ignore-eos", c.sampling.ignore_eos,
                 "Ask the server to ignore EOS");
   cmd->add_option("--temperature", f.temperature, "Sampling temperature")
@@ -296,6 +378,25 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
                   "vLLM: file name for --save-result");
   cmd->add_option("--records-file", f.records_file,
                   "Per-request records (JSONL)");
+  metrics::ValidityOptions& v = c.validity;
+  cmd->add_option("--valid-min-completed", v.min_completed,
+                  "INVALID below this many completed requests")
+      ->capture_default_str();
+  cmd->add_option("--valid-min-duration", v.min_duration_s,
+                  "INVALID when the measured span is shorter (s)")
+      ->capture_default_str();
+  cmd->add_option("--valid-max-error-rate", v.max_error_rate,
+                  "INVALID above this failed fraction")
+      ->capture_default_str();
+  cmd->add_option("--valid-max-read-lag-ratio", v.max_read_lag_itl_ratio,
+                  "INVALID when p99 read lag exceeds this x median ITL")
+      ->capture_default_str();
+  cmd->add_option("--valid-max-truncated", v.max_truncated_prompts,
+                  "INVALID when the server cut more prompts than this")
+      ->capture_default_str();
+  cmd->add_option("--valid-max-schedule-lag-ms", v.max_schedule_lag_ms,
+                  "Open loop: INVALID when p99 send lag exceeds this (ms)")
+      ->capture_default_str();
   cmd->add_flag("--no-progress", f.no_progress, "No progress bar");
   cmd->add_flag("--json", f.json,
                 "Print the result JSON (without per-request arrays)");
