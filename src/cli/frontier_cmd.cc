@@ -28,6 +28,7 @@ struct FrontierFlags {
   std::string chart_path;
   bool json = false;
   bool exclude_failed_accuracy = false;
+  bool include_invalid = false;
   std::vector<std::string> compare;
 };
 
@@ -56,6 +57,7 @@ Result<frontier::AnalysisOptions> ParseOptions(const FrontierFlags& f) {
   INFX_ASSIGN_OR_RETURN(o.x, frontier::ParseXMetric(f.x));
   INFX_ASSIGN_OR_RETURN(o.y, frontier::ParseYMetric(f.y));
   o.exclude_failed_accuracy = f.exclude_failed_accuracy;
+  o.include_invalid = f.include_invalid;
   if (!f.iso.empty()) {
     INFX_ASSIGN_OR_RETURN(o.iso_levels, ParseLevels(f.iso));
     o.iso_levels_are_defaults = false;
@@ -221,6 +223,9 @@ void SetupFrontier(CLI::App& app) {
   cmd->add_flag("--exclude-failed-accuracy", flags->exclude_failed_accuracy,
                 "leave configs whose eval is below their min score off the "
                 "frontier (default: keep them, marked FAIL)");
+  cmd->add_flag("--include-invalid", flags->include_invalid,
+                "keep points judged INVALID (run validity) on the frontier "
+                "(default: leave them off; they are listed either way)");
   cmd->add_option("--compare", flags->compare,
                   "compare two runs (RUN_A RUN_B) or two configs of the run "
                   "(CONFIG_A CONFIG_B)")

@@ -17,6 +17,7 @@ struct ReportFlags {
   std::string x = "interactivity";
   std::string y = "total";
   bool exclude_failed_accuracy = false;
+  bool include_invalid = false;
 };
 
 Status RunReport(const ReportFlags& f) {
@@ -27,6 +28,7 @@ Status RunReport(const ReportFlags& f) {
     options.analysis.iso_levels.clear();
   }
   options.analysis.exclude_failed_accuracy = f.exclude_failed_accuracy;
+  options.analysis.include_invalid = f.include_invalid;
   INFX_ASSIGN_OR_RETURN(OpenedRun opened, OpenStoredRun(f.store));
   INFX_RETURN_IF_ERROR(report::WriteHtmlReport(*opened.store, opened.run.run_id,
                                                f.output, options));
@@ -54,6 +56,9 @@ void SetupReport(CLI::App& app) {
   cmd->add_flag("--exclude-failed-accuracy", flags->exclude_failed_accuracy,
                 "leave configs whose eval is below their min score off the "
                 "charts and frontier tables (default: keep them, marked FAIL)");
+  cmd->add_flag("--include-invalid", flags->include_invalid,
+                "keep points judged INVALID (run validity) on the charts and "
+                "frontier tables (default: leave them off, listed flagged)");
   cmd->footer(ExampleFooter("infx report --db infx.db -o report.html"));
   cmd->callback([flags] {
     Status s = RunReport(*flags);

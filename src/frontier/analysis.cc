@@ -261,6 +261,10 @@ RunAnalysis AnalyzePoints(int64_t run_id,
   for (const PointRecord& p : points) {
     if (p.key.run_id != run_id || p.metrics.completed <= 0) continue;
     if (excluded.count(p.key.config_key)) continue;
+    if (!p.metrics.valid) {
+      analysis.invalid_points.push_back({p.key, p.metrics.invalid_reasons});
+      if (!options.include_invalid) continue;
+    }
     ScenarioKey sk{ModelOf(find_config(p.key.config_key)), p.key.isl,
                    p.key.osl};
     LoadKey lk{p.key.config_key, p.key.range_ratio, p.key.concurrency,

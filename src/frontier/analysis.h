@@ -45,6 +45,16 @@ struct AnalysisOptions {
   // Leave configs with a failing eval (RunAccuracy::FailedConfigs) out of
   // every curve and frontier. Default: keep and flag them.
   bool exclude_failed_accuracy = false;
+  // Keep points judged INVALID (store::PointMetrics::valid, run validity in
+  // metrics/validity.h) on the curves and frontiers. Default: leave them
+  // off; they are listed in RunAnalysis::invalid_points either way.
+  bool include_invalid = false;
+};
+
+// A stored point judged INVALID, and why.
+struct InvalidPoint {
+  store::PointKey key;
+  std::string reasons;  // store::PointMetrics::invalid_reasons
 };
 
 // One config's points (median of repetitions), sorted by concurrency.
@@ -93,6 +103,9 @@ struct RunAnalysis {
   RunAccuracy accuracy;                     // the run's evals, judged
   // Configs left out by exclude_failed_accuracy, sorted.
   std::vector<std::string> excluded_configs;
+  // Every INVALID point of the run (on the curves only with
+  // AnalysisOptions::include_invalid), in store order.
+  std::vector<InvalidPoint> invalid_points;
 };
 
 // Iso levels inside [x_min, x_max]: the quarter points of the range rounded

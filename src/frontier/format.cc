@@ -141,6 +141,39 @@ std::string FormatAccuracyTable(const RunAnalysis& analysis) {
   return out.str();
 }
 
+nlohmann::json InvalidPointsJson(const RunAnalysis& analysis) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const InvalidPoint& p : analysis.invalid_points) {
+    out.push_back({{"config_key", p.key.config_key},
+                   {"isl", p.key.isl},
+                   {"osl", p.key.osl},
+                   {"concurrency", p.key.concurrency},
+                   {"request_rate", p.key.request_rate},
+                   {"repetition", p.key.repetition},
+                   {"reasons", p.reasons}});
+  }
+  return out;
+}
+
+std::string FormatInvalidPoints(const RunAnalysis& analysis) {
+  if (analysis.invalid_points.empty()) return "";
+  std::ostringstream out;
+  out << fmt::format(
+      "INVALID points: {} ({})\n", analysis.invalid_points.size(),
+      analysis.options.include_invalid
+          ? "flagged, kept on the frontier (--include-invalid)"
+          : "left off the frontier; --include-invalid keeps them");
+  for (const InvalidPoint& p : analysis.invalid_points) {
+    out << fmt::format(
+        "  {} isl={} osl={} c={}{} rep {}: {}\n", p.key.config_key, p.key.isl,
+        p.key.osl, p.key.concurrency,
+        p.key.request_rate > 0 ? fmt::format(" rate={:g}", p.key.request_rate)
+                               : "",
+        p.key.repetition, p.reasons);
+  }
+  return out.str();
+}
+
 std::string FormatFrontierTable(const RunAnalysis& analysis) {
   std::ostringstream out;
   const auto& o = analysis.options;
@@ -150,6 +183,7 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
                            ? "no completed points"
                            : "no points left once the configs that FAIL "
                              "accuracy are excluded");
+    out << FormatInvalidPoints(analysis);
     out << FormatAccuracyTable(analysis);
     return out.str();
   }
@@ -200,6 +234,8 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
     }
     out << "\n";
   }
+  const std::string invalid = FormatInvalidPoints(analysis);
+  if (!invalid.empty()) out << invalid << "\n";
   const std::string accuracy = FormatAccuracyTable(analysis);
   if (!accuracy.empty()) out << accuracy << "\n";
   return out.str();
@@ -305,7 +341,9 @@ nlohmann::json FrontierJson(const RunAnalysis& analysis) {
           {"scenarios", scenarios},
           {"accuracy", evals},
           {"failed_accuracy_configs", acc.FailedConfigs()},
-          {"excluded_configs", analysis.excluded_configs}};
+          {"excluded_configs", analysis.excluded_configs},
+          {"invalid_points", InvalidPointsJson(analysis)},
+          {"include_invalid", analysis.options.include_invalid}};
 }
 
 std::string FormatComparisonTable(const FrontierComparison& c,

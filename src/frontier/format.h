@@ -17,8 +17,14 @@ namespace infx::frontier {
 // Per scenario: the frontier points (x, y, config, concurrency, $/Mtok,
 // tok/s/MW; when the run has evals also strict-match, flexible-extract,
 // questions and PASS / FAIL / "FAIL (config)") and the iso-level table;
-// then FormatAccuracyTable. Ends with a newline.
+// then FormatInvalidPoints and FormatAccuracyTable. Ends with a newline.
 std::string FormatFrontierTable(const RunAnalysis& analysis);
+// The run's INVALID points, one line each with the reasons, and whether
+// they are on the frontier (--include-invalid). "" when there are none.
+std::string FormatInvalidPoints(const RunAnalysis& analysis);
+// [{"config_key", "isl", "osl", "concurrency", "request_rate",
+//   "repetition", "reasons"}, ...] of RunAnalysis::invalid_points.
+nlohmann::json InvalidPointsJson(const RunAnalysis& analysis);
 // Every eval of the run (config, concurrency, task, both filters with
 // their standard errors, questions, min score, PASS / FAIL) and a line
 // counting the configs that FAIL. "" when the run has no evals.

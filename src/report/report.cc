@@ -208,7 +208,10 @@ std::string ScenarioSection(const ScenarioFrontier& s,
 // "ok", or (highlighted) "FAILED: timeout 12" for a point where no request
 // succeeded, with its failures by kind as the bench result recorded them.
 std::string PointResultCell(const store::PointRecord& p) {
-  if (p.metrics.completed > 0) return "ok";
+  if (p.metrics.completed > 0) {
+    return p.metrics.valid ? std::string("ok")
+                           : "\x02INVALID: " + p.metrics.invalid_reasons;
+  }
   std::string kinds;
   const auto it = p.metrics_json.find("failures_by_kind");
   if (it != p.metrics_json.end() && it->is_object()) {
@@ -372,6 +375,14 @@ std::string RenderHtmlReport(const ReportData& d,
     html += ScenarioSection(
         analysis.scenarios[i], analysis.accuracy, o, latency,
         show_latency ? &latency_analysis.scenarios[i] : nullptr);
+  }
+  if (!analysis.invalid_points.empty()) {
+    html += fmt::format(
+        "<p class=\"fail\">{} INVALID point(s) (run validity; reasons in "
+        "the last column of All measured points): {}</p>\n",
+        analysis.invalid_points.size(),
+        o.include_invalid ? "flagged, kept on the charts and frontier"
+                          : "left off the charts and frontier");
   }
   html += EvalsSection(analysis);
   html += PointsSection(d, analysis.accuracy);

@@ -32,7 +32,7 @@
 namespace infx::store {
 
 // Highest schema version this binary reads and writes.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Run status strings stored in RunRecord::status.
 inline constexpr std::string_view kRunRunning = "running";
@@ -141,6 +141,10 @@ struct PointMetrics {
   int64_t completed = 0;  // successful requests
   int64_t failed = 0;     // failed requests
   double duration_s = 0;  // benchmark wall time
+  // Run validity (metrics/validity.h): invalid points are stored, shown
+  // flagged, and left off frontiers unless asked for.
+  bool valid = true;
+  std::string invalid_reasons;  // "; "-joined reasons, "" when valid
 };
 
 struct PointRecord {

@@ -99,6 +99,13 @@ ALTER TABLE points ADD COLUMN series_key TEXT NOT NULL DEFAULT '';
 CREATE INDEX points_by_series ON points (series_key, run_id);
 )sql";
 
+// Schema 3: run validity of each point (issue 11; docs/store.md). Points
+// stored before it read back as valid.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE points ADD COLUMN valid INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE points ADD COLUMN invalid_reasons TEXT NOT NULL DEFAULT '';
+)sql";
+
 void ReplaceAll(std::string& text, const std::string& from,
                 const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos;
@@ -153,6 +160,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "runs, configs, points, point_requests, evals", kSchemaV1},
       {2, "run and config provenance, canary, point series_key", kSchemaV2},
+      {3, "point validity (valid, invalid_reasons)", kSchemaV3},
   };
   return kMigrations;
 }

@@ -24,7 +24,7 @@ std::string PointSelectList() {
   for (const auto& c : kMetricColumns) cols += fmt::format(", p.{}", c.name);
   return cols +
          ", p.completed, p.failed, p.metrics_json, p.recorded_at, "
-         "p.series_key, p.run_id";
+         "p.series_key, p.valid, p.invalid_reasons, p.run_id";
 }
 
 std::string DumpLabels(const Labels& labels) {
@@ -215,6 +215,8 @@ class SqlResultsStore final : public ResultsStore {
                                     : point.metrics_json));
       params.push_back(NowUtcIso8601());
       params.push_back(point.series_key);
+      params.push_back(static_cast<int64_t>(point.metrics.valid ? 1 : 0));
+      params.push_back(point.metrics.invalid_reasons);
       std::string placeholders;
       for (size_t i = 1; i <= params.size(); ++i) {
         placeholders += fmt::format("{}${}", i == 1 ? "" : ", ", i);
@@ -501,6 +503,9 @@ class SqlResultsStore final : public ResultsStore {
                           LoadJson(row[col++], "point metrics"));
     p.recorded_at = row[col++].value_or("");
     p.series_key = row[col++].value_or("");
+    INFX_ASSIGN_OR_RETURN(int64_t valid, ParseStoredInt(row[col++], "valid"));
+    p.metrics.valid = valid != 0;
+    p.metrics.invalid_reasons = row[col++].value_or("");
     INFX_ASSIGN_OR_RETURN(k.run_id, ParseStoredInt(row[col], "run_id"));
     static_assert(kNumMetricColumns == 18);
     return p;

@@ -54,7 +54,9 @@ std::string PointColumnList() {
       "run_id, config_id, isl, osl, range_ratio, concurrency, request_rate, "
       "repetition";
   for (const auto& c : kMetricColumns) cols += fmt::format(", {}", c.name);
-  return cols + ", completed, failed, metrics_json, recorded_at, series_key";
+  return cols +
+         ", completed, failed, metrics_json, recorded_at, series_key, valid, "
+         "invalid_reasons";
 }
 
 }  // namespace infx::store
