@@ -15,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs chromium
   munge slurmctld slurmd slurm-client
+  python3
 )
 
 SUDO=""

@@ -2,75 +2,17 @@
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
-#include <openssl/ssl.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <chrono>
-#include <exception>
-
+#include "client/http_get.h"
 #include "client/url.h"
 #include "common/files.h"
 
 namespace infx::eval {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-
 constexpr const char* kGsm8kBase =
     "https://raw.githubusercontent.com/openai/grade-school-math/master/"
     "grade_school_math/data";
-
-template <typename Stream>
-std::string Exchange(Stream& stream, const client::Url& url) {
-  http::request<http::empty_body> req{http::verb::get,
-                                      url.path.empty() ? "/" : url.path, 11};
-  req.set(http::field::host, url.HostHeader());
-  req.set(http::field::user_agent, "infx-data-fetch");
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(256 * 1024 * 1024);
-  http::read(stream, buffer, parser);
-  const auto& res = parser.get();
-  if (res.result() != http::status::ok) {
-    throw std::runtime_error(fmt::format("HTTP {}", res.result_int()));
-  }
-  return res.body();
-}
-
-std::string Get(const client::Url& url, double timeout_s) {
-  asio::io_context io;
-  asio::ip::tcp::resolver resolver(io);
-  const auto endpoints = resolver.resolve(url.host, std::to_string(url.port));
-  const auto timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
-  if (!url.tls()) {
-    beast::tcp_stream stream(io);
-    stream.expires_after(timeout);
-    stream.connect(endpoints);
-    return Exchange(stream, url);
-  }
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.set_default_verify_paths();
-  ctx.set_verify_mode(asio::ssl::verify_peer);
-  beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
-    throw std::runtime_error("cannot set TLS server name");
-  }
-  stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
-  beast::get_lowest_layer(stream).expires_after(timeout);
-  beast::get_lowest_layer(stream).connect(endpoints);
-  stream.handshake(asio::ssl::stream_base::client);
-  return Exchange(stream, url);
-}
 
 }  // namespace
 
@@ -97,11 +39,19 @@ std::string Sha256Hex(std::string_view data) {
 
 Result<std::string> HttpGet(const std::string& url_text, double timeout_s) {
   INFX_ASSIGN_OR_RETURN(client::Url url, client::ParseUrl(url_text));
-  try {
-    return Get(url, timeout_s);
-  } catch (const std::exception& e) {
-    return Status::Unavailable("cannot download " + url_text + ": " + e.what());
+  client::GetOptions options;
+  options.timeout_s = timeout_s;
+  options.user_agent = "infx-data-fetch";
+  auto reply = client::HttpGet(url, "", options);
+  if (!reply.ok()) {
+    return Status::Unavailable("cannot download " + url_text + ": " +
+                               reply.status().message());
   }
+  if (reply->status != 200) {
+    return Status::Unavailable(
+        fmt::format("cannot download {}: HTTP {}", url_text, reply->status));
+  }
+  return std::move(reply->body);
 }
 
 Result<std::vector<FetchedFile>> FetchFiles(const std::vector<FetchFile>& files,

@@ -1,9 +1,7 @@
 // `infx data fetch gsm8k`: downloads the GSM8K splits from their public home
 // (github.com/openai/grade-school-math, raw files over https) and verifies
-// each file's SHA-256 before it is written. The download is a plain
-// synchronous Beast HTTP/1.1 GET (TLS via OpenSSL with peer verification):
-// the shared client in src/client streams SSE into request records and has
-// no plain file GET, so this module carries its own small one.
+// each file's SHA-256 before it is written. The download is the client's
+// control-plane GET (client/http_get.h: https with peer verification).
 //
 // Failure modes: no network / DNS / TLS / non-200 -> Unavailable naming the
 // URL and the cause; a checksum mismatch -> FailedPrecondition naming the

@@ -1,7 +1,8 @@
 // A blocking, deadline-bounded HTTP/1.1 GET for control-plane checks of a
 // serving target: is the launched engine healthy (/health, /v1/models),
-// what version is it (/version), which model does a URL target serve. Not
-// for load: the load generator has its own client.
+// what version is it (/version, /props), which model does a URL target
+// serve. A thin form of the client's control-plane GET (client/http_get.h);
+// the load itself goes through client::HttpClient.
 //
 // Thread-safety: each call is independent (own io_context).
 #pragma once
@@ -18,11 +19,13 @@ struct HttpReply {
   std::string body;
 };
 
-// GET http://host:port/target within `timeout_s` seconds (connect + reply).
-// Unavailable when the connection is refused or reset, Timeout at the
-// deadline. The reply may have any status.
+// GET http://host:port/target within `timeout_s` seconds (connect + reply),
+// with `authorization` ("Bearer <key>") as the Authorization header when
+// not empty. Unavailable when the connection is refused or reset, Timeout
+// at the deadline. The reply may have any status.
 Result<HttpReply> HttpGet(const std::string& host, uint16_t port,
-                          const std::string& target, double timeout_s);
+                          const std::string& target, double timeout_s,
+                          const std::string& authorization = "");
 
 // Splits "http://host:port/path" into host, port and path (no TLS).
 struct HostPort {

@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <thread>
+#include <tuple>
 
+#include "sweep/engine_build.h"
 #include "sweep/http_probe.h"
 #include "sweep/redact.h"
 
@@ -224,7 +226,8 @@ Status LaunchTarget::WaitHealthy(const std::string& host, uint16_t port,
                     "the engine to become healthy");
     }
     for (const auto& path : paths) {
-      auto reply = HttpGet(host, port, path, 2.0);
+      auto reply =
+          HttpGet(host, port, path, 2.0, ProbeAuthorization().value_or(""));
       if (reply.ok() && reply->status == 200) return Status::Ok();
     }
     if (Clock::now() >= deadline) {
@@ -238,12 +241,14 @@ Status LaunchTarget::WaitHealthy(const std::string& host, uint16_t port,
   }
 }
 
-std::string LaunchTarget::EngineVersion(
+std::pair<std::string, std::string> LaunchTarget::EngineVersion(
     const std::map<std::string, std::string>& values, const std::string& host,
     uint16_t port) const {
   if (!spec_.version_command.empty()) {
     auto command = ExpandTemplate(spec_.version_command, values);
-    if (!command.ok()) return "unknown (" + command.status().message() + ")";
+    if (!command.ok()) {
+      return {"unknown (" + command.status().message() + ")", ""};
+    }
     const std::string out_path =
         (std::filesystem::path(spec_.log_dir) /
          fmt::format("version-{}.txt", values.at("port")))
@@ -251,7 +256,7 @@ std::string LaunchTarget::EngineVersion(
     std::error_code ec;
     std::filesystem::remove(out_path, ec);
     auto child = ChildProcess::Spawn(*command, out_path);
-    if (!child.ok()) return "unknown";
+    if (!child.ok()) return {"unknown", ""};
     const auto deadline = Clock::now() + std::chrono::seconds(30);
     while (!(*child)->Poll() && Clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -259,20 +264,13 @@ std::string LaunchTarget::EngineVersion(
     (*child)->Terminate(1);
     const std::string line = FirstLine(TailOfFile(out_path, 1));
     std::filesystem::remove(out_path, ec);
-    return line.empty() ? "unknown" : line;
+    if (line.empty()) return {"unknown", ""};
+    return {line, "version_command"};
   }
-  auto reply = HttpGet(host, port, "/version", 2.0);
-  if (reply.ok() && reply->status == 200) {
-    try {
-      auto j = nlohmann::json::parse(reply->body);
-      if (j.contains("version") && j["version"].is_string()) {
-        return j["version"].get<std::string>();
-      }
-    } catch (const nlohmann::json::exception&) {
-    }
-    return FirstLine(reply->body);
-  }
-  return "unknown";
+  // /version (vLLM, SGLang), then /props build_info (llama.cpp).
+  EngineBuild build =
+      ProbeEngineBuild(host, port, ProbeAuthorization().value_or(""), 2.0);
+  return {build.version, build.source};
 }
 
 Result<TargetEndpoint> LaunchTarget::Start(const ServingConfig& config,
@@ -300,7 +298,8 @@ Result<TargetEndpoint> LaunchTarget::Start(const ServingConfig& config,
   TargetEndpoint ep;
   ep.base_url = fmt::format("http://{}:{}", spec_.host, port);
   ep.served_model = served;
-  ep.engine_version = EngineVersion(values, spec_.host, port);
+  std::tie(ep.engine_version, ep.engine_version_source) =
+      EngineVersion(values, spec_.host, port);
   ep.log_path = log_path;
   ep.command = RedactSecrets(command);
   return ep;

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "sweep/process.h"
 #include "sweep/target.h"
@@ -74,8 +75,10 @@ class LaunchTarget : public ServingTarget {
   Result<std::string> CommandFor(const ServingConfig& config) const;
   Status WaitHealthy(const std::string& host, uint16_t port,
                      const std::string& log_path);
-  std::string EngineVersion(const std::map<std::string, std::string>& values,
-                            const std::string& host, uint16_t port) const;
+  // The version and where it was read (sweep/engine_build.h).
+  std::pair<std::string, std::string> EngineVersion(
+      const std::map<std::string, std::string>& values, const std::string& host,
+      uint16_t port) const;
 
   LaunchSpec spec_;
   std::string served_model_name_;

@@ -1,6 +1,7 @@
 #include "sweep/runner.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "bench/runner.h"
 #include "living/provenance.h"
 #include "living/series_key.h"
+#include "sweep/engine_build.h"
 #include "sweep/launch_target.h"
 #include "sweep/predict.h"
 #include "sweep/progress.h"
@@ -179,6 +181,10 @@ Result<bench::BenchConfig> MakeBenchConfig(const SweepOptions& options,
 
 bool Cancelled(const SweepOptions& o) { return o.cancel && o.cancel->load(); }
 
+Status UpsertConfig(const SweepOptions& options, int config_index,
+                    const TargetEndpoint* ep, store::ResultsStore& store,
+                    int64_t run_id);
+
 // "timeout 3, http_status 9" (ErrorKindName -> count), "unknown" if none.
 std::string FailureKinds(const metrics::BenchMetrics& m) {
   std::string out;
@@ -198,6 +204,9 @@ Status StorePoint(const SweepOptions& options, const Point& p,
   record.key = MakePointKey(options.matrix, p, run_id);
   record.series_key = living::SeriesKeyOf(identity, record.key);
   record.metrics = ToPointMetrics(result.metrics);
+  record.metrics.valid = result.validity.valid;
+  record.metrics.invalid_reasons =
+      fmt::format("{}", fmt::join(result.validity.reasons, "; "));
   record.metrics_json = bench::BenchResultToJson(result);
   record.request_summaries = RequestSummaries(result);
   if (options.retry_failed) {
@@ -208,7 +217,7 @@ Status StorePoint(const SweepOptions& options, const Point& p,
 
 // Runs and stores the points of one config (already up on `ep`).
 void RunConfigPoints(const SweepOptions& options,
-                     const std::vector<Point>& points, const TargetEndpoint& ep,
+                     const std::vector<Point>& points, TargetEndpoint& ep,
                      store::ResultsStore& store, int64_t run_id,
                      Progress& progress, SweepSummary& summary) {
   const Matrix& m = options.matrix;
@@ -245,6 +254,15 @@ void RunConfigPoints(const SweepOptions& options,
       return;
     }
     const auto& bm = result->metrics;
+    if (ep.engine_version_source.empty()) {
+      // No /version or /props: llama.cpp names its build in the chunks.
+      EngineBuild build = BuildFromRecords(result->records);
+      if (build.known()) {
+        ep.engine_version = build.version;
+        ep.engine_version_source = build.source;
+        (void)UpsertConfig(options, p.config_index, &ep, store, run_id);
+      }
+    }
     if (Status stored =
             StorePoint(options, p, identity, *result, store, run_id);
         !stored.ok()) {
@@ -261,9 +279,15 @@ void RunConfigPoints(const SweepOptions& options,
     }
     ++summary.points_measured;
     progress.Done(
-        fmt::format("{:.0f} tok/s/GPU, {:.1f} tok/s/user{}",
-                    bm.total_token_throughput_per_gpu, bm.interactivity.median,
-                    bm.failed ? fmt::format(", {} failed", bm.failed) : ""),
+        fmt::format(
+            "{:.0f} tok/s/GPU, {:.1f} tok/s/user{}{}",
+            bm.total_token_throughput_per_gpu, bm.interactivity.median,
+            bm.failed ? fmt::format(", {} failed", bm.failed) : "",
+            result->validity.valid
+                ? ""
+                : ", INVALID: " +
+                      fmt::format("{}",
+                                  fmt::join(result->validity.reasons, "; "))),
         true);
   }
 }
@@ -286,6 +310,7 @@ Status UpsertConfig(const SweepOptions& options, int config_index,
   if (ep) {
     rec.details["engine_version"] = ep->engine_version;
     rec.engine_version = ep->engine_version;
+    rec.details["engine_version_source"] = ep->engine_version_source;
     if (!ep->command.empty()) rec.details["launch_command"] = ep->command;
     if (!ep->log_path.empty()) rec.details["engine_log"] = ep->log_path;
     if (!ep->emulated_engine.empty()) {

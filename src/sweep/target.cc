@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/emulator_server.h"
+#include "sweep/engine_build.h"
 #include "sweep/http_probe.h"
 #include "sweep/launch_target.h"
 
@@ -68,6 +69,7 @@ class EmulatorTarget : public ServingTarget {
     // What the emulator reports on GET /version (`target.emulator.version`).
     ep.engine_version = server_->info().engine_version;
     ep.emulated_engine = server_->info().engine;
+    ep.engine_version_source = "emulator";
     return ep;
   }
 
@@ -94,14 +96,15 @@ class UrlTarget : public ServingTarget {
 
   Result<TargetEndpoint> Start(const ServingConfig& config, int) override {
     INFX_ASSIGN_OR_RETURN(HostPort hp, ParseHttpUrl(url_));
-    auto models = HttpGet(hp.host, hp.port, hp.path + "/v1/models", 10);
+    // A protected server answers the probes only with the key.
+    INFX_ASSIGN_OR_RETURN(std::string auth, ProbeAuthorization());
+    auto models = HttpGet(hp.host, hp.port, hp.path + "/v1/models", 10, auth);
     if (!models.ok()) {
       return models.status().WithContext(fmt::format("target url {}", url_));
     }
     TargetEndpoint ep;
     ep.base_url = url_;
     ep.served_model = served_model_.empty() ? config.model : served_model_;
-    ep.engine_version = "unknown";
     if (served_model_.empty() && models->status == 200) {
       // Use the server's first model when the matrix does not name one.
       try {
@@ -112,14 +115,9 @@ class UrlTarget : public ServingTarget {
       } catch (const nlohmann::json::exception&) {
       }
     }
-    auto version = HttpGet(hp.host, hp.port, "/version", 5);
-    if (version.ok() && version->status == 200) {
-      try {
-        auto j = nlohmann::json::parse(version->body);
-        ep.engine_version = j.value("version", ep.engine_version);
-      } catch (const nlohmann::json::exception&) {
-      }
-    }
+    EngineBuild build = ProbeEngineBuild(hp.host, hp.port, auth);
+    ep.engine_version = build.version;
+    ep.engine_version_source = build.source;
     return ep;
   }
 

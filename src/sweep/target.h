@@ -22,8 +22,11 @@ struct TargetEndpoint {
   std::string base_url;        // "http://127.0.0.1:PORT"
   std::string served_model;    // "model" field to send
   std::string engine_version;  // "infx-emulator 0.1.0", "vllm 0.10.2", ...
-  std::string log_path;        // engine log (launch), "" otherwise
-  std::string command;         // launch command as run (secrets redacted)
+  // Where engine_version was read (sweep/engine_build.h): "/version",
+  // "/props build_info", "version_command", "emulator"; "" = not found.
+  std::string engine_version_source;
+  std::string log_path;  // engine log (launch), "" otherwise
+  std::string command;   // launch command as run (secrets redacted)
   // Emulator: the engine whose calibration times it ("sglang"), "" else.
   std::string emulated_engine;
 };
