@@ -1,15 +1,19 @@
 // What a run keeps of server text: bytes that are not UTF-8 (an error body
-// in Latin-1, a stream event with a stray byte) and an API key the server
-// echoes must never lose the run nor reach the result; a key with CR/LF is
-// refused before any request; prompts the server truncated are counted.
+// in Latin-1, a character cut by the 512-byte error truncation, a stream
+// event with a stray byte; served by the MisbehavingServer fixture) and an
+// API key the server echoes must never lose the run nor reach the result;
+// a key with CR/LF is refused before any request; prompts the server
+// truncated are counted.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "bench/runner.h"
 #include "bench/test_server.h"
+#include "client/misbehaving_server.h"
 
 namespace infx::bench {
 namespace {
@@ -37,35 +41,52 @@ void ExpectFormats(const BenchResult& r, const std::string& needle) {
   EXPECT_NO_THROW((void)FormatSummary(r));
 }
 
+// h11a's MisbehavingServer: good streams, and one request of a hundred
+// answered with `bad`.
+std::unique_ptr<client::testing::MisbehavingServer> OneBadIn100(
+    client::testing::Reply bad) {
+  return std::make_unique<client::testing::MisbehavingServer>(
+      [bad](int index, const std::string&) {
+        client::testing::Behavior b;
+        if (index == 37) b.reply = bad;
+        return b;
+      });
+}
+
 TEST(RunnerTextTest, OneLatin1ErrorBodyAmongAHundredKeepsTheRun) {
-  auto st = std::make_shared<ServerState>();
-  st->odd_request_id = "infx-37";
-  st->odd = "latin1_body";
-  auto server = StartServer(st);
+  auto server = OneBadIn100(client::testing::Reply::kLatin1Error);
   auto result = RunBenchmark(Config(server->port(), 100));
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->metrics.completed, 99);
   EXPECT_EQ(result->metrics.failed, 1);
-  const auto& bad = result->records[37];
-  EXPECT_EQ(bad.error, metrics::ErrorKind::kHttpStatus);
-  // Escaped, not dropped: "caf\xE9" keeps the byte as visible text.
-  EXPECT_NE(bad.error_message.find("caf\\xE9"), std::string::npos)
-      << bad.error_message;
+  EXPECT_EQ(result->metrics.failures_by_kind.at("http_status"), 1);
+  for (const auto& r : result->records) {
+    if (r.ok()) continue;
+    // Escaped, not dropped: the Latin-1 bytes stay visible as \xNN.
+    EXPECT_NE(r.error_message.find("caf\\xE9"), std::string::npos)
+        << r.error_message;
+  }
   ExpectFormats(*result, "caf\\\\xE9");
 }
 
-TEST(RunnerTextTest, OneLatin1StreamEventAmongAHundredKeepsTheRun) {
-  auto st = std::make_shared<ServerState>();
-  st->odd_request_id = "infx-62";
-  st->odd = "latin1_event";
-  auto server = StartServer(st);
+TEST(RunnerTextTest, AUtf8CharacterCutByTheErrorTruncationKeepsTheRun) {
+  auto server = OneBadIn100(client::testing::Reply::kCutUtf8Error);
+  auto result = RunBenchmark(Config(server->port(), 100));
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->metrics.completed, 99);
+  EXPECT_EQ(result->metrics.failed, 1);
+  ExpectFormats(*result, "xxxxxxxx");  // the body survives, cut or not
+}
+
+TEST(RunnerTextTest, OneNonUtf8StreamEventAmongAHundredKeepsTheRun) {
+  auto server = OneBadIn100(client::testing::Reply::kNonUtf8Event);
   BenchConfig c = Config(server->port(), 100);
   c.client.capture_text = true;
   auto result = RunBenchmark(c);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->metrics.completed + result->metrics.failed, 100);
   EXPECT_GE(result->metrics.completed, 99);
-  ExpectFormats(*result, "\\\\xE9");
+  ExpectFormats(*result, "\\\\xFF");
 }
 
 TEST(RunnerTextTest, EchoedApiKeyIsRedactedFromEverythingStored) {

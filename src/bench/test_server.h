@@ -1,7 +1,8 @@
 // A scripted SSE server for the bench unit tests (infx_http's HttpServer):
 // streams max_tokens tokens 1 ms apart and reports usage with the prompt
-// length it received; ServerState switches on failures, text that is not
-// UTF-8, an echoed Authorization header and prompt truncation.
+// length it received; ServerState switches on failures, an echoed
+// Authorization header and prompt truncation. (Text that is not UTF-8 and
+// other misbehaviour: client/misbehaving_server.h.)
 //
 // Thread-safety: ServerState fields are atomics or guarded by `mu`.
 #pragma once
@@ -32,9 +33,7 @@ struct ServerState {
   std::mutex mu;
   std::vector<std::string> request_ids;
   // The request with this X-Request-Id misbehaves as `odd` says:
-  // "latin1_body" (500, Latin-1 error body), "latin1_event" (a stream event
-  // with a Latin-1 byte in its text), "echo_auth" (401 echoing the
-  // Authorization header).
+  // "echo_auth" (401 echoing the Authorization header).
   std::string odd_request_id;
   std::string odd;
   // > 0: usage reports at most this many prompt tokens (truncation).
@@ -57,10 +56,6 @@ inline std::unique_ptr<http::HttpServer> StartServer(
     }
     const bool odd =
         std::string(ex.request()["X-Request-Id"]) == st->odd_request_id;
-    if (odd && st->odd == "latin1_body") {
-      co_await ex.Respond(500, "text/plain", "erreur: caf\xE9 ferm\xE9");
-      co_return;
-    }
     if (odd && st->odd == "echo_auth") {
       co_await ex.Respond(
           401, "text/plain",
@@ -87,9 +82,6 @@ inline std::unique_ptr<http::HttpServer> StartServer(
                                  {"text", "t" + std::to_string(i)},
                                  {"finish_reason", nullptr}}}}};
       std::string event = chunk.dump();
-      if (odd && st->odd == "latin1_event" && i == 0) {
-        event = "{\"choices\":[{\"index\":0,\"text\":\"\xE9t\xE9\"}]}";
-      }
       if (!(co_await ex.WriteChunk(http::SseEvent(event))).ok()) {
         --st->in_flight;  // client went away
         co_return;
