@@ -35,6 +35,7 @@ BenchConfig Config(uint16_t port) {
 TEST(RunnerTest, ClosedLoopKeepsExactlyCInFlight) {
   auto st = std::make_shared<ServerState>();
   auto server = StartServer(st);
+  st->truncate_prompt_to = 3;  // usage says 3 prompt tokens of the 8 sent
   BenchConfig c = Config(server->port());
   c.max_concurrency = 3;
   c.warmup = 2;
@@ -101,7 +102,7 @@ TEST(RunnerTest, OpenLoopSchedulesFromAbsoluteDueTimes) {
   ASSERT_TRUE(result.ok());
   ASSERT_EQ(result->metrics.completed, 12);
   // Due times are start + the precomputed offsets, exactly.
-  auto schedule = *MakeSchedule(12, 200, 1, 1);
+  auto schedule = *MakeSchedule(12, 200, 1, c.ScheduleSeed());
   const auto& rs = result->records;
   for (size_t i = 1; i < rs.size(); ++i) {
     EXPECT_EQ(rs[i].scheduled_ns - rs[0].scheduled_ns, schedule[i]) << i;

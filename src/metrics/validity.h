@@ -7,7 +7,8 @@
 //   read_lag      the client read too late for per-token timing: the p99
 //                 of the per-request read lag exceeds max_read_lag_itl_ratio
 //                 x the median ITL, so later events were already waiting
-//                 and shared a read (and a timestamp);
+//                 and shared a read (and a timestamp); a median ITL of 0
+//                 with any read lag counts;
 //   truncation    the server cut more prompts than max_truncated_prompts
 //                 (usage.prompt_tokens below the tokens sent);
 //   schedule_lag  open loop only: the p99 lag between a request's due time

@@ -12,6 +12,7 @@ BenchMetrics Healthy() {
   m.completed = 100;
   m.duration_s = 60;
   m.itl_ms.median = 10;
+  m.itl_ms.count = 500;
   m.client_read_lag_ms.percentiles = {{99, 0.2}};
   m.client_read_lag_ms.max = 0.3;
   m.client_lag_ms.percentiles = {{99, 50}};  // ignored in closed loop
@@ -50,6 +51,13 @@ TEST(ValidityTest, EachRuleNamesItsReason) {
   m = Healthy();
   m.client_read_lag_ms.percentiles = {{99, 25}};  // > 1 x ITL
   EXPECT_TRUE(HasReason(JudgeValidity(m, false, {}), "read_lag"));
+
+  m = Healthy();  // every stream in one read: ITL 0, the client lagging
+  m.itl_ms.count = 50;
+  m.itl_ms.median = 0;
+  EXPECT_TRUE(HasReason(JudgeValidity(m, false, {}), "read_lag"));
+  m.client_read_lag_ms = Stats{};  // no read lag: the server batched them
+  EXPECT_TRUE(JudgeValidity(m, false, {}).valid);
 
   m = Healthy();
   m.prompts_truncated = 3;
