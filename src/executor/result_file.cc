@@ -72,6 +72,8 @@ nlohmann::json PointMetricsToJson(const store::PointMetrics& m) {
 #undef INFX_PUT
   j["completed"] = m.completed;
   j["failed"] = m.failed;
+  j["valid"] = m.valid;
+  j["invalid_reasons"] = m.invalid_reasons;
   return j;
 }
 
@@ -82,6 +84,8 @@ store::PointMetrics PointMetricsFromJson(const nlohmann::json& j) {
 #undef INFX_GET
   m.completed = j.value("completed", int64_t{0});
   m.failed = j.value("failed", int64_t{0});
+  m.valid = j.value("valid", true);  // files from before run validity
+  m.invalid_reasons = j.value("invalid_reasons", "");
   return m;
 }
 

@@ -29,6 +29,10 @@ store::PointRecord Point(int64_t run, int concurrency) {
   p.metrics.tput_per_gpu_total = 100.0 * concurrency;
   p.metrics.median_ttft_ms = std::nan("");
   p.metrics.completed = 4;
+  if (concurrency == 2) {  // run validity travels through the file
+    p.metrics.valid = false;
+    p.metrics.invalid_reasons = "read_lag: p99 read lag 9 ms > 1 x 2 ms";
+  }
   p.metrics_json = {{"completed", 4}};
   p.request_summaries = nlohmann::json::array({{{"ok", true}}});
   p.series_key = "m/h200/vllm/bf16/tp1/32x8/c" + std::to_string(concurrency);
@@ -93,6 +97,10 @@ TEST(ResultFileTest, ReIngestNeverDuplicates) {
   ASSERT_EQ(points->size(), 2u);
   EXPECT_DOUBLE_EQ((*points)[1].metrics.tput_per_gpu_total, 200.0);
   EXPECT_TRUE(std::isnan((*points)[1].metrics.median_ttft_ms));
+  EXPECT_TRUE((*points)[0].metrics.valid);
+  EXPECT_FALSE((*points)[1].metrics.valid);
+  EXPECT_EQ((*points)[1].metrics.invalid_reasons,
+            "read_lag: p99 read lag 9 ms > 1 x 2 ms");
   // Provenance and series keys travel through the file (issue 14).
   EXPECT_EQ((*points)[1].series_key, "m/h200/vllm/bf16/tp1/32x8/c2");
   auto configs = (*store)->ListConfigs(*run);
