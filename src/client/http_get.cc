@@ -3,14 +3,18 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 
 namespace infx::client {
@@ -19,13 +23,12 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-
-// Thrown inside this file only, for the deadline.
-struct DeadlineExceeded : std::exception {};
+using asio::use_awaitable;
 
 template <typename Stream>
-GetReply Exchange(Stream& stream, const Url& url, const std::string& target,
-                  const GetOptions& o) {
+asio::awaitable<GetReply> Exchange(Stream& stream, const Url& url,
+                                   const std::string& target,
+                                   const GetOptions& o) {
   http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, url.HostHeader());
   req.set(http::field::user_agent, o.user_agent);
@@ -33,44 +36,50 @@ GetReply Exchange(Stream& stream, const Url& url, const std::string& target,
   if (!o.authorization.empty()) {
     req.set(http::field::authorization, o.authorization);
   }
-  http::write(stream, req);
+  co_await http::async_write(stream, req, use_awaitable);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(o.body_limit_bytes);
-  http::read(stream, buffer, parser);
+  co_await http::async_read(stream, buffer, parser, use_awaitable);
   GetReply reply;
   reply.status = static_cast<int>(parser.get().result_int());
   reply.body = std::move(parser.get().body());
-  return reply;
+  co_return reply;
 }
 
-GetReply Get(const Url& url, const std::string& target, const GetOptions& o) {
-  asio::io_context io;
-  asio::ip::tcp::resolver resolver(io);
-  const auto endpoints = resolver.resolve(url.host, std::to_string(url.port));
-  const auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::duration<double>(o.timeout_s));
-  if (!url.tls()) {
-    beast::tcp_stream stream(io);
-    stream.expires_after(timeout);
-    stream.connect(endpoints);
-    return Exchange(stream, url, target, o);
+// Asynchronous so that one deadline (io_context::run_for) bounds every
+// step, name resolution included; Beast's synchronous calls have none.
+asio::awaitable<void> Get(const Url& url, std::string target,
+                          const GetOptions& o, asio::ssl::context& tls,
+                          GetReply* reply, std::optional<Status>* outcome,
+                          std::string where) {
+  try {
+    auto ex = co_await asio::this_coro::executor;
+    asio::ip::tcp::resolver resolver(ex);
+    const auto endpoints = co_await resolver.async_resolve(
+        url.host, std::to_string(url.port), use_awaitable);
+    if (!url.tls()) {
+      beast::tcp_stream stream(ex);
+      co_await stream.async_connect(endpoints, use_awaitable);
+      *reply = co_await Exchange(stream, url, target, o);
+    } else {
+      beast::ssl_stream<beast::tcp_stream> stream(ex, tls);
+      if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
+        throw std::runtime_error("cannot set TLS server name");
+      }
+      if (o.verify_tls) {
+        stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
+      }
+      co_await beast::get_lowest_layer(stream).async_connect(endpoints,
+                                                             use_awaitable);
+      co_await stream.async_handshake(asio::ssl::stream_base::client,
+                                      use_awaitable);
+      *reply = co_await Exchange(stream, url, target, o);
+    }
+    *outcome = Status::Ok();
+  } catch (const std::exception& e) {
+    *outcome = Status::Unavailable(fmt::format("{}: {}", where, e.what()));
   }
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.set_default_verify_paths();
-  ctx.set_verify_mode(o.verify_tls ? asio::ssl::verify_peer
-                                   : asio::ssl::verify_none);
-  beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
-    throw std::runtime_error("cannot set TLS server name");
-  }
-  if (o.verify_tls) {
-    stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
-  }
-  beast::get_lowest_layer(stream).expires_after(timeout);
-  beast::get_lowest_layer(stream).connect(endpoints);
-  stream.handshake(asio::ssl::stream_base::client);
-  return Exchange(stream, url, target, o);
 }
 
 }  // namespace
@@ -81,17 +90,25 @@ Result<GetReply> HttpGet(const Url& url, const std::string& target_suffix,
   if (target.empty()) target = "/";
   const std::string where =
       fmt::format("GET {}://{}:{}{}", url.scheme, url.host, url.port, target);
-  try {
-    return Get(url, target, options);
-  } catch (const boost::system::system_error& e) {
-    if (e.code() == beast::error::timeout) {
-      return Status::Timeout(
-          fmt::format("{}: no reply within {:g} s", where, options.timeout_s));
-    }
-    return Status::Unavailable(fmt::format("{}: {}", where, e.what()));
-  } catch (const std::exception& e) {
-    return Status::Unavailable(fmt::format("{}: {}", where, e.what()));
+  GetReply reply;
+  std::optional<Status> outcome;
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.set_default_verify_paths();
+  tls.set_verify_mode(options.verify_tls ? asio::ssl::verify_peer
+                                         : asio::ssl::verify_none);
+  {
+    asio::io_context io(1);
+    asio::co_spawn(io, Get(url, target, options, tls, &reply, &outcome, where),
+                   asio::detached);
+    io.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::duration<double>(options.timeout_s)));
+  }  // an unfinished exchange is abandoned with its io_context
+  if (!outcome) {
+    return Status::Timeout(
+        fmt::format("{}: no reply within {:g} s", where, options.timeout_s));
   }
+  if (!outcome->ok()) return *outcome;
+  return reply;
 }
 
 }  // namespace infx::client

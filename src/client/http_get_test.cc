@@ -1,0 +1,61 @@
+// The control-plane GET: any status is a reply, the Authorization header
+// is sent, and one deadline bounds a server that accepts and never answers.
+#include "client/http_get.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <string>
+
+#include "client/misbehaving_server.h"
+
+namespace infx::client {
+namespace {
+
+TEST(HttpGetTest, ReadsAnyStatusAndSendsTheAuthorization) {
+  std::string seen;
+  testing::MisbehavingServer server([&](int, const std::string& request) {
+    seen = request;
+    return testing::Behavior{testing::Reply::kHtml200};
+  });
+  GetOptions o;
+  o.authorization = "Bearer sk-probe";
+  auto reply = HttpGet(*ParseUrl(server.url()), "/props", o);
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_NE(reply->body.find("It works!"), std::string::npos);
+  EXPECT_NE(seen.find("GET /props HTTP/1.1"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("Bearer sk-probe"), std::string::npos) << seen;
+}
+
+TEST(HttpGetTest, AServerThatNeverAnswersEndsAtTheDeadline) {
+  // Accepts (the kernel completes the handshake) but never reads or replies.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor silent(
+      io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  Url url = *ParseUrl("http://127.0.0.1:" +
+                      std::to_string(silent.local_endpoint().port()));
+  GetOptions o;
+  o.timeout_s = 0.3;
+  auto reply = HttpGet(url, "/health", o);
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.status().code(), ErrorCode::kTimeout);
+}
+
+TEST(HttpGetTest, ARefusedConnectionIsUnavailable) {
+  boost::asio::io_context io;
+  uint16_t port;
+  {
+    boost::asio::ip::tcp::acceptor a(
+        io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    port = a.local_endpoint().port();
+  }
+  auto reply = HttpGet(*ParseUrl("http://127.0.0.1:" + std::to_string(port)),
+                       "/version", {});
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.status().code(), ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace infx::client
