@@ -152,7 +152,7 @@ TEST(StoreProvenanceTest, SchemaOneDatabaseMigrates) {
   const std::string path = (dir / "schema1.db").string();
   std::filesystem::remove(path);
   {
-    auto conn = OpenSqliteConnection(path, false);
+    auto conn = OpenSqliteConnection(path, SqliteOpenMode::kCreate);
     ASSERT_TRUE(conn.ok());
     ASSERT_TRUE(
         (*conn)
@@ -184,7 +184,7 @@ TEST(StoreProvenanceTest, SchemaOneDatabaseMigrates) {
   ASSERT_TRUE(summaries.ok());
   EXPECT_EQ(summaries->at(0).engine_versions,
             std::vector<std::string>{"vllm 0.8"});
-  auto conn = OpenSqliteConnection(path, true);
+  auto conn = OpenSqliteConnection(path, SqliteOpenMode::kExisting);
   EXPECT_EQ(*ReadSchemaVersion(**conn), kSchemaVersion);
 }
 
