@@ -64,7 +64,7 @@ TEST(StoreValidityTest, ASchemaOneDatabaseMigratesWithItsPointsValid) {
   const std::string path = TempPath("schema1.db");
   {
     // What the schema-1 binary created: migration 1 only, one point.
-    auto conn = OpenSqliteConnection(path, false);
+    auto conn = OpenSqliteConnection(path, SqliteOpenMode::kCreate);
     ASSERT_TRUE(conn.ok());
     ASSERT_TRUE(
         (*conn)
