@@ -124,8 +124,8 @@ TEST_F(BenchEmulatorTest, FixedConcurrencyRandomCompletions) {
     // must then be judged INVALID for its read lag, never pass as valid.
     EXPECT_EQ(m.interactivity.median, 0);
     EXPECT_FALSE(result->validity.valid);
-    EXPECT_THAT(testing::PrintToString(result->validity.reasons),
-                testing::HasSubstr("read_lag"));
+    EXPECT_THAT(::testing::PrintToString(result->validity.reasons),
+                ::testing::HasSubstr("read_lag"));
   }
   CheckAgainstTrace(*result);
 }
