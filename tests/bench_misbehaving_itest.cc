@@ -110,7 +110,7 @@ TEST(BenchMisbehavingTest, EventCapAndIdleTimeoutFlags) {
   EXPECT_EQ(run.result["failures_by_kind"]["event_too_large"], 1);
   auto bad = testing::RunInfx({"bench", "--model", "m", "--base-url",
                                server.url(), "--idle-timeout", "-1"});
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, 2);  // a usage error (cli/flag_checks.h)
   EXPECT_NE(bad.stderr_text.find("--idle-timeout"), std::string::npos);
 }
 
