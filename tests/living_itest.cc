@@ -6,6 +6,7 @@
 // first slowed run with the version change among its suspects. Bad input:
 // unknown run ids, metrics and configs, and a store without history.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -52,7 +53,9 @@ nlohmann::json Json(const testing::CommandOutput& out) {
 class LivingTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(ScratchDir("living"));
+    // One store per process: ctest runs each test in its own process,
+    // in parallel, and each builds its own seven-run history.
+    dir_ = new std::string(ScratchDir("living-" + std::to_string(::getpid())));
     db_ = new std::string(*dir_ + "/living.db");
     for (int i = 0; i < 5; ++i) Sweep(*dir_, *db_, kBaseScale, "0.9.1");
     for (int i = 0; i < 2; ++i) Sweep(*dir_, *db_, kBaseScale * 1.15, "0.9.2");

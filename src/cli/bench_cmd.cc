@@ -391,6 +391,9 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
   cmd->add_option("--valid-max-read-lag-ratio", v.max_read_lag_itl_ratio,
                   "INVALID when p99 read lag exceeds this x median ITL")
       ->capture_default_str();
+  cmd->add_option("--valid-read-lag-floor-ms", v.read_lag_floor_ms,
+                  "p99 read lags up to this never make a run INVALID")
+      ->capture_default_str();
   cmd->add_option("--valid-max-truncated", v.max_truncated_prompts,
                   "INVALID when the server cut more prompts than this")
       ->capture_default_str();

@@ -60,12 +60,12 @@ Validity JudgeValidity(const BenchMetrics& m, bool open_loop,
   // any read lag is the extreme case of the same rule.
   const double itl = m.itl_ms.median;
   const double read_lag = P99(m.client_read_lag_ms);
-  if (m.itl_ms.count > 0 && read_lag > 0 &&
+  if (m.itl_ms.count > 0 && read_lag > o.read_lag_floor_ms &&
       read_lag > o.max_read_lag_itl_ratio * itl) {
     fail(fmt::format(
         "read_lag: p99 read lag {:.3f} ms > {} x median ITL {:.3f} ms "
-        "(events shared reads)",
-        read_lag, o.max_read_lag_itl_ratio, itl));
+        "and > {} ms (events shared reads)",
+        read_lag, o.max_read_lag_itl_ratio, itl, o.read_lag_floor_ms));
   }
   if (m.prompts_truncated > o.max_truncated_prompts) {
     fail(fmt::format("truncation: {} prompts cut by the server > {}",
@@ -84,6 +84,7 @@ nlohmann::json ValidityOptionsJson(const ValidityOptions& o) {
           {"min_duration_s", o.min_duration_s},
           {"max_error_rate", o.max_error_rate},
           {"max_read_lag_itl_ratio", o.max_read_lag_itl_ratio},
+          {"read_lag_floor_ms", o.read_lag_floor_ms},
           {"max_truncated_prompts", o.max_truncated_prompts},
           {"max_schedule_lag_ms", o.max_schedule_lag_ms}};
 }

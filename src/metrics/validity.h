@@ -8,7 +8,8 @@
 //                 of the per-request read lag exceeds max_read_lag_itl_ratio
 //                 x the median ITL, so later events were already waiting
 //                 and shared a read (and a timestamp); a median ITL of 0
-//                 with any read lag counts;
+//                 counts; a p99 read lag under read_lag_floor_ms never
+//                 does (it moves no timestamp by a millisecond);
 //   truncation    the server cut more prompts than max_truncated_prompts
 //                 (usage.prompt_tokens below the tokens sent);
 //   schedule_lag  open loop only: the p99 lag between a request's due time
@@ -32,6 +33,7 @@ struct ValidityOptions {
   double min_duration_s = 0;
   double max_error_rate = 0.01;
   double max_read_lag_itl_ratio = 1.0;
+  double read_lag_floor_ms = 1.0;  // read lags up to this never invalidate
   int64_t max_truncated_prompts = 0;
   double max_schedule_lag_ms = 10;
 };

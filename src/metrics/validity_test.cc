@@ -55,6 +55,14 @@ TEST(ValidityTest, EachRuleNamesItsReason) {
   m = Healthy();  // every stream in one read: ITL 0, the client lagging
   m.itl_ms.count = 50;
   m.itl_ms.median = 0;
+  m.client_read_lag_ms.percentiles = {{99, 5}};
+  EXPECT_TRUE(HasReason(JudgeValidity(m, false, {}), "read_lag"));
+  // Under the 1 ms floor a read lag above the ITL moves no timestamp by a
+  // millisecond: still valid (a time-scaled emulator's 0.25 ms tokens).
+  m.itl_ms.median = 0.25;
+  m.client_read_lag_ms.percentiles = {{99, 0.8}};
+  EXPECT_TRUE(JudgeValidity(m, false, {}).valid);
+  m.client_read_lag_ms.percentiles = {{99, 1.5}};
   EXPECT_TRUE(HasReason(JudgeValidity(m, false, {}), "read_lag"));
   m.client_read_lag_ms = Stats{};  // no read lag: the server batched them
   EXPECT_TRUE(JudgeValidity(m, false, {}).valid);
