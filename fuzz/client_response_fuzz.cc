@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   infx::metrics::RequestRecord r;
   ResponseReader::State state = ResponseReader::State::kMore;
   int64_t t = 1000;
-  for (size_t at = 0; at < input.size() && state == ResponseReader::State::kMore;
+  for (size_t at = 0;
+       at < input.size() && state == ResponseReader::State::kMore;
        at += step, ++t) {
     state = reader.Feed(input.substr(at, step), t, t, &r);
   }

@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int64_t t = 1000;
   size_t total = 0;
   for (size_t at = 0; at < input.size(); at += step, ++t) {
-    for (const infx::client::SseEvent& e : parser.Feed(input.substr(at, step), t)) {
+    for (const infx::client::SseEvent& e :
+         parser.Feed(input.substr(at, step), t)) {
       if (e.first_byte_ns < 1000 || e.first_byte_ns > t) std::abort();
       total += e.data.size();
     }

@@ -36,11 +36,11 @@ Result<double> Fraction(const YAML::Node& n, const std::string& key,
 
 Result<EmulatorTargetSpec> ParseEmulator(const YAML::Node& e,
                                          const std::string& we) {
-  INFX_RETURN_IF_ERROR(CheckKeys(e,
-                                 {"time_scale", "noise", "max_num_seqs",
-                                  "max_batched_tokens", "kv_cache_fraction",
-                                  "version"},
-                                 we));
+  INFX_RETURN_IF_ERROR(
+      CheckKeys(e,
+                {"time_scale", "noise", "max_num_seqs", "max_batched_tokens",
+                 "kv_cache_fraction", "version"},
+                we));
   EmulatorTargetSpec em;
   INFX_ASSIGN_OR_RETURN(em.time_scale, yamlf::Double(e, "time_scale", 1.0, we));
   if (!(em.time_scale >= 0) || !std::isfinite(em.time_scale)) {
@@ -77,12 +77,12 @@ Status ParseCommands(const YAML::Node& l, const std::string& wl,
 }
 
 Result<LaunchSpec> ParseLaunch(const YAML::Node& l, const std::string& wl) {
-  INFX_RETURN_IF_ERROR(CheckKeys(
-      l,
-      {"command", "commands", "health_path", "startup_timeout_s",
-       "shutdown_grace_s", "log_dir", "version_command", "host", "port",
-       "image"},
-      wl));
+  INFX_RETURN_IF_ERROR(
+      CheckKeys(l,
+                {"command", "commands", "health_path", "startup_timeout_s",
+                 "shutdown_grace_s", "log_dir", "version_command", "host",
+                 "port", "image"},
+                wl));
   LaunchSpec ls;
   INFX_RETURN_IF_ERROR(ParseCommands(l, wl, ls));
   INFX_ASSIGN_OR_RETURN(ls.health_path,
