@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/precision.h"
+#include "emulator/power_model.h"
 #include "emulator/service.h"
 #include "hardware/catalog.h"
 #include "model/model_loader.h"
@@ -196,7 +197,13 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
   engine_config.time_scale = options.time_scale;
   engine_config.noise = options.noise;
   engine_config.seed = options.seed;
-  auto cost = std::make_shared<PerfStepCostModel>(perf::BuildCostModel(d));
+  // GPU power (power_model.h): each planned step records its draw.
+  const PowerModelParams power = PowerParamsFor(d.hardware);
+  impl->power = std::make_shared<PowerMeter>(power.idle_watts, NowNs());
+  impl->num_gpus = std::max(1, d.parallelism.gpus());
+  impl->gpu_model = d.hardware.name;
+  auto cost = std::make_shared<PoweredStepCostModel>(
+      perf::BuildCostModel(d), power, options.time_scale, impl->power);
   impl->engine = std::make_unique<Engine>(engine_config, std::move(cost));
   impl->created_unix_s =
       std::chrono::duration_cast<std::chrono::seconds>(
@@ -283,8 +290,10 @@ http::asio::awaitable<void> EmulatorServer::Impl::Metrics(http::Exchange& ex) {
   w.AddHistogram("vllm:e2e_request_latency_seconds",
                  "Histogram of end to end request latency in seconds.", labels,
                  metrics.e2e_s.Read());
+  std::string page = w.text();
+  page += DcgmMetricsText(*power, num_gpus, gpu_model, NowNs(), kPowerWindowNs);
   Status s = co_await ex.Respond(
-      200, std::string(http::PrometheusWriter::kContentType), w.text());
+      200, std::string(http::PrometheusWriter::kContentType), page);
   (void)s;
 }
 

@@ -22,6 +22,7 @@
 #include "emulator/engine.h"
 #include "emulator/faults.h"
 #include "emulator/openai_api.h"
+#include "emulator/power_model.h"
 #include "emulator/text_gen.h"
 #include "emulator/trace.h"
 #include "http/prometheus.h"
@@ -51,6 +52,12 @@ class EmulatorServer::Impl {
   std::unique_ptr<TraceWriter> trace;
   std::unique_ptr<Engine> engine;
   ServiceMetrics metrics;
+  // GPU power model (power_model.h), shown DCGM-style on /metrics.
+  std::shared_ptr<PowerMeter> power;
+  int num_gpus = 1;
+  std::string gpu_model;
+  // DCGM_FI_DEV_POWER_USAGE is the average over this trailing window.
+  static constexpr int64_t kPowerWindowNs = 100'000'000;
   std::atomic<uint64_t> next_request{0};
   int64_t created_unix_s = 0;
   http::Router router;
