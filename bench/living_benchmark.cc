@@ -9,7 +9,8 @@
 //   4. speed: `infx compare` of two 1,000-point runs and `infx history`
 //      over 365 runs, on SQLite stores in a temporary directory.
 // Usage: infx_living_benchmark [--trials N] [--noise X] [--repetitions R]
-//        [--seed S] [--alpha Q] [--cp-p P] [--series M] [--skip-speed]
+//        [--seed S] [--alpha Q] [--window W] [--cp-p P] [--series M]
+//        [--skip-speed]
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -44,6 +45,7 @@ struct Settings {
   uint64_t seed = 1;
   double cp_p = living::HistoryOptions{}.change_points.max_p_value;
   double alpha = living::CompareOptions{}.alpha;
+  size_t window = living::CompareOptions{}.baseline_window;
   bool speed = true;
 };
 
@@ -81,7 +83,8 @@ double VerdictShare(const Settings& s, double factor, living::Verdict want,
     }
     const auto a = SimRun(rng, 100, 1.0, s);
     const auto b = SimRun(rng, 101, factor, s);
-    auto c = living::CompareRuns(a, b, history, {.alpha = s.alpha});
+    auto c = living::CompareRuns(
+        a, b, history, {.alpha = s.alpha, .baseline_window = s.window});
     if (!c.ok()) std::abort();
     for (const auto& r : c->rows) {
       ++*compared;
@@ -273,6 +276,8 @@ int main(int argc, char** argv) {
       s.cp_p = std::atof(argv[++i]);
     } else if (!std::strcmp(argv[i], "--alpha") && has_value) {
       s.alpha = std::atof(argv[++i]);
+    } else if (!std::strcmp(argv[i], "--window") && has_value) {
+      s.window = std::strtoull(argv[++i], nullptr, 10);
     } else if (!std::strcmp(argv[i], "--skip-speed")) {
       s.speed = false;
     } else {
@@ -282,9 +287,10 @@ int main(int argc, char** argv) {
   }
   fmt::print(
       "noise {} per repetition, {} repetitions, {} comparisons of {} "
-      "series, {} earlier runs pooled, alpha {}, change-point p {}\n",
-      s.noise, s.repetitions, s.trials, s.series, s.history_runs, s.alpha,
-      s.cp_p);
+      "series, {} earlier runs pooled, baseline window {}, alpha {}, "
+      "change-point p {}\n",
+      s.noise, s.repetitions, s.trials, s.series, s.history_runs, s.window,
+      s.alpha, s.cp_p);
   size_t n = 0;
   const double fa =
       infx::VerdictShare(s, 1.0, infx::living::Verdict::kWorse, &n);

@@ -87,6 +87,12 @@ void SetupCompare(CLI::App& app) {
                   "false discovery rate: q-value threshold")
       ->capture_default_str()
       ->check(CLI::Range(1e-9, 0.5));
+  cmd->add_option("--baseline-window", f->options.baseline_window,
+                  "runs in the baseline: the baseline run and up to N-1 "
+                  "earlier runs of its matrix, back to the last change "
+                  "(1 = the baseline run alone)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--effect-floor", f->options.effect_floor,
                   "smallest change called better/worse, in noise units")
       ->capture_default_str()

@@ -58,17 +58,41 @@ BetweenRun BetweenRunNoise(const std::vector<std::vector<double>>& groups,
   return {std::max(0.0, v), static_cast<double>(means.size() - 1)};
 }
 
-// Widens `t` by the between-run variance of both runs' means
-// (Welch-Satterthwaite degrees of freedom).
+// Widens `t` by the between-run variance of the current run's mean and of
+// the mean of `baseline_runs` baseline runs (Welch-Satterthwaite degrees of
+// freedom).
 stats::TTestResult AddBetweenRun(const stats::TTestResult& t,
-                                 const BetweenRun& between) {
+                                 const BetweenRun& between,
+                                 size_t baseline_runs) {
   if (!t.valid || between.variance <= 0) return t;
   const double within = t.standard_error * t.standard_error;
-  const double extra = 2 * between.variance;
+  const double extra =
+      between.variance *
+      (1 + 1.0 / static_cast<double>(std::max<size_t>(1, baseline_runs)));
   const double se = std::sqrt(within + extra);
   const double df = (within + extra) * (within + extra) /
                     (within * within / t.df + extra * extra / between.df);
   return stats::TTestFromDifference(t.mean_difference, se, df);
+}
+
+// The baseline run's logs joined by the earlier runs of the window (see
+// CompareOptions::baseline_window); `groups` = {baseline, current,
+// history newest first...}. Returns the joined logs and the run count.
+std::pair<std::vector<double>, size_t> BaselineWindow(
+    const std::vector<std::vector<double>>& groups,
+    const stats::PooledNoise& pooled, const CompareOptions& o) {
+  std::vector<double> joined = groups[0];
+  size_t runs = 1;
+  if (!pooled.ok() || groups[0].empty()) return {joined, runs};
+  for (size_t g = 2; g < groups.size() && runs < o.baseline_window; ++g) {
+    if (groups[g].empty()) continue;
+    const auto t =
+        stats::TTestWithNoise(groups[0], groups[g], pooled.std_dev, pooled.df);
+    if (!t.valid || t.p_value < o.window_break_p) break;
+    joined.insert(joined.end(), groups[g].begin(), groups[g].end());
+    ++runs;
+  }
+  return {joined, runs};
 }
 
 // Verdict from the q-value, effect floor and direction.
@@ -141,24 +165,32 @@ CompareRow CompareSeries(const std::vector<double>& baseline,
   for (const auto& h : history) groups.push_back(Logs(h));
   std::vector<size_t> dropped;
   groups = stats::DropOutliers(groups, o.outlier_k, &dropped);
-  const std::vector<double>& la = groups[0];
   const std::vector<double>& lb = groups[1];
   row.outliers = dropped[0] + dropped[1];
-  row.n_baseline = la.size();
-  row.n_current = lb.size();
   row.ratio = row.ci_low = row.ci_high = kNan;
   row.p_value = row.q_value = row.mw_p_value = row.noise = kNan;
-  if (la.empty() || lb.empty()) {
-    row.note = la.empty() ? "no baseline value" : "no current value";
+  if (groups[0].empty() || lb.empty()) {
+    row.note = groups[0].empty() ? "no baseline value" : "no current value";
     return row;
+  }
+  // Noise: within-run log std pooled over both runs and the history.
+  const stats::PooledNoise pooled = stats::PoolNoise(groups);
+  const auto [la, window_runs] = BaselineWindow(groups, pooled, o);
+  row.baseline_runs = window_runs;
+  row.n_baseline = la.size();
+  row.n_current = lb.size();
+  if (window_runs > 1) {
+    std::vector<double> levels;
+    for (double v : la) levels.push_back(std::exp(v));
+    row.baseline = stats::Median(levels);
   }
   row.ratio = std::exp(stats::Mean(lb) - stats::Mean(la));
   row.mw_p_value = stats::MannWhitneyU(la, lb).p_value;
-  // Noise: within-run log std pooled over both runs and the history.
-  const stats::PooledNoise pooled = stats::PoolNoise(groups);
   const bool few =
       la.size() < o.min_repetitions || lb.size() < o.min_repetitions;
-  const double own_df = static_cast<double>(la.size() + lb.size()) - 2;
+  // The two runs' own within-run degrees of freedom: pooling helps when
+  // the history adds to them.
+  const double own_df = static_cast<double>(groups[0].size() + lb.size()) - 2;
   stats::TTestResult t;
   if (few && pooled.ok() && pooled.df > own_df) {
     t = stats::TTestWithNoise(la, lb, pooled.std_dev, pooled.df);
@@ -176,7 +208,8 @@ CompareRow CompareSeries(const std::vector<double>& baseline,
   }
   if (pooled.ok()) {
     t = AddBetweenRun(t,
-                      BetweenRunNoise(groups, pooled.std_dev * pooled.std_dev));
+                      BetweenRunNoise(groups, pooled.std_dev * pooled.std_dev),
+                      window_runs);
   }
   row.p_value = t.p_value;
   if (row.noise > o.max_noise) {

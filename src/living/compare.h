@@ -4,7 +4,15 @@
 // For every (series, metric) both runs measured, on the logs of the
 // per-repetition values (outliers, a repetition hit by a host hiccup,
 // dropped first: stats::DropOutliers with `outlier_k`):
-// - ratio = GM(current) / GM(baseline), the ratio of geometric means;
+// - baseline window: the baseline run's repetitions are joined by those of
+//   up to `baseline_window - 1` earlier runs of the series' history
+//   (newest first), stopping at the first run whose mean differs from the
+//   baseline run's (pooled-noise t-test, p < `window_break_p`): a stable
+//   history makes the baseline mean precise (more power at few
+//   repetitions), a step in it (an earlier regression) keeps the window to
+//   the runs after the step, so a regression is not reported twice;
+// - ratio = GM(current) / GM(baseline window), the ratio of geometric
+//   means;
 // - noise = within-run standard deviation of the logs, pooled over the
 //   baseline's and current's repetitions and the series' history
 //   (stats::PoolNoise); with fewer than `min_repetitions` on a side and a
@@ -53,15 +61,19 @@ struct CompareOptions {
   // Repetitions farther than this many robust standard deviations from
   // their run's median are dropped as outliers (stats::DropOutliers).
   double outlier_k = 6.0;
+  // Runs in the baseline window (1 = the baseline run alone).
+  size_t baseline_window = 10;
+  double window_break_p = 0.01;
 };
 
 struct CompareRow {
   std::string series;
   std::string metric;
   bool canary = false;
-  double baseline = 0;  // median of the baseline's repetitions
+  double baseline = 0;  // median of the baseline window's repetitions
   double current = 0;   // median of the current run's repetitions
   size_t n_baseline = 0, n_current = 0;  // repetitions used
+  size_t baseline_runs = 0;              // runs in the baseline window
   size_t outliers = 0;  // repetitions dropped as outliers (both runs)
   double ratio = 0;     // GM(current) / GM(baseline); NaN when unknown
   double ci_low = 0, ci_high = 0;

@@ -29,6 +29,7 @@ nlohmann::json RowJson(const CompareRow& r) {
           {"test", r.test},
           {"noise", Number(r.noise)},
           {"n_baseline", r.n_baseline},
+          {"baseline_runs", r.baseline_runs},
           {"n_current", r.n_current},
           {"outliers", r.outliers},
           {"canary", r.canary},

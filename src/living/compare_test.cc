@@ -29,7 +29,7 @@ TEST(CompareSeries, PoolsNoiseFromHistoryWhenRepetitionsAreFew) {
   const std::vector<std::vector<double>> history = {
       {100, 101, 99}, {100.5, 99.5, 100}, {99, 100, 101}};
   const CompareRow pooled =
-      CompareSeries(kBase, Scaled(kBase, 0.9), history, {});
+      CompareSeries(kBase, Scaled(kBase, 0.9), history, {.baseline_window = 1});
   EXPECT_EQ(pooled.test, "pooled");
   EXPECT_LT(pooled.p_value, 1e-4);
   EXPECT_NEAR(pooled.ratio, 0.9, 1e-12);
@@ -48,6 +48,7 @@ TEST(CompareSeries, OutlierRepetitionIsDropped) {
       {100, 101, 99}, {100.5, 99.5, 100}, {99, 100, 101}, {100, 101, 99}};
   // A host hiccup in the baseline's second repetition.
   CompareOptions o;
+  o.baseline_window = 1;
   const CompareRow r =
       CompareSeries({100, 60, 101}, {100.5, 99.5, 100}, history, o);
   EXPECT_EQ(r.outliers, 1u);
@@ -55,6 +56,33 @@ TEST(CompareSeries, OutlierRepetitionIsDropped) {
   EXPECT_LT(r.noise, 0.02);  // not inflated by the hiccup: not unstable
   EXPECT_FALSE(r.test.empty());
   EXPECT_NEAR(r.ratio, 1.0, 0.01);
+}
+
+TEST(CompareSeries, BaselineWindowJoinsAStableHistory) {
+  const std::vector<std::vector<double>> history = {
+      {100.5, 99.5, 100}, {99, 100, 101}, {100, 101, 99}};
+  const CompareRow r = CompareSeries(kBase, Scaled(kBase, 0.95), history,
+                                     {.baseline_window = 3});
+  EXPECT_EQ(r.baseline_runs, 3u);  // the baseline run + the 2 newest
+  EXPECT_EQ(r.n_baseline, 9u);
+  EXPECT_DOUBLE_EQ(r.baseline, 100.0);  // median of the window
+  // A mean over more runs is more precise: a smaller p than alone.
+  const CompareRow alone = CompareSeries(kBase, Scaled(kBase, 0.95), history,
+                                         {.baseline_window = 1});
+  EXPECT_EQ(alone.baseline_runs, 1u);
+  EXPECT_LT(r.p_value, alone.p_value);
+}
+
+TEST(CompareSeries, BaselineWindowStopsAtAnEarlierStep) {
+  // Newest first: one run at the baseline's level, then runs 15% faster
+  // (before an earlier regression): the window keeps the runs after it,
+  // so an identical re-run is not called worse a second time.
+  const std::vector<std::vector<double>> history = {
+      {100.5, 99.5, 100}, {115, 116, 114}, {115.5, 114.5, 115}};
+  const CompareRow r = CompareSeries(kBase, kBase, history, {});
+  EXPECT_EQ(r.baseline_runs, 2u);
+  EXPECT_NEAR(r.ratio, 1.0, 0.01);
+  EXPECT_GT(r.p_value, 0.05);
 }
 
 TEST(CompareSeries, RunToRunDriftWidensTheTest) {
