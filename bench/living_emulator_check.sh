@@ -5,9 +5,10 @@
 # Prints the share of config series whose throughput verdict is "worse".
 # Usage: bench/living_emulator_check.sh [INFX] [WORKDIR] [RUNS]
 set -euo pipefail
-infx="${1:-build/infx}"
+infx="$(realpath "${1:-build/infx}")"
 dir="${2:-$(mktemp -d)}"
 runs="${3:-6}"
+cd "$dir"  # sweep reports land here
 db="$dir/check.db"
 rm -f "$db"
 sweep() {  # $1 time_scale
