@@ -190,6 +190,32 @@ TEST(ClusterSlurmTest, PostgresStoreIsWrittenByTheJobsWithoutDuplicates) {
   EXPECT_EQ(run->status, "completed");
 }
 
+// Hardware known only from `infx sweep --hardware-file` reaches the jobs
+// (their copy of the matrix, and of the hardware file, in the run dir).
+TEST(ClusterSlurmTest, HardwareFileReachesTheJobs) {
+  REQUIRE_SLURM();
+  const std::string dir = ScratchDir("cluster-slurm-hw");
+  WriteText(dir + "/hw.yaml",
+            "hardware:\n  - name: h200-site\n    based_on: h200\n"
+            "    usd_per_gpu_hour: 2.5\n");
+  WriteText(dir + "/m.yaml",
+            "name: site-hw\nseed: 3\ntarget: {type: emulator}\n"
+            "executor: {type: slurm, poll_interval_s: 0.2}\n"
+            "configs:\n  - {model: llama-3.1-8b, hardware: h200-site, tp: 1}\n"
+            "workloads: [{isl: 16, osl: 8}]\nconcurrency: [1]\n"
+            "prompts: {per_concurrency: 2, min: 2}\n");
+  auto out = RunInfx({"sweep", dir + "/m.yaml", "--hardware-file",
+                      dir + "/hw.yaml", "--db", dir + "/hw.db", "--run-dir",
+                      dir + "/runs", "--report", dir + "/hw.html"});
+  ASSERT_EQ(out.exit_code, 0) << out.stderr_text;
+  EXPECT_NE(out.stderr_text.find("1 done, 0 failed"), std::string::npos)
+      << out.stderr_text;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/runs/run1/hardware.yaml"));
+  StoredRun run = Load(dir + "/hw.db");
+  ASSERT_EQ(run.points.size(), 1u);
+  EXPECT_NE(run.points[0].key.config_key.find("h200-site"), std::string::npos);
+}
+
 TEST(ClusterSlurmTest, EngineThatCannotStartFailsItsConfigWithTheLogTail) {
   REQUIRE_SLURM();
   const std::string dir = ScratchDir("cluster-slurm-engine");

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli/command.h"
 #include "cli/store_flags.h"
@@ -86,7 +87,13 @@ Result<LoadedMatrix> LoadInput(const SweepFlags& f) {
   if (!f.hardware_file.empty()) {
     out.matrix.hardware_file = f.hardware_file;
     INFX_ASSIGN_OR_RETURN(std::string hw, ReadFile(f.hardware_file));
-    out.text += "\n# --hardware-file " + f.hardware_file + "\n" + hw;
+    // As comment lines: the text stays the matrix (cluster jobs parse
+    // their copy of it) while provenance keeps the hardware used.
+    out.text += "\n# --hardware-file " + f.hardware_file + "\n";
+    std::stringstream lines(hw);
+    for (std::string line; std::getline(lines, line);) {
+      out.text += "#   " + line + "\n";
+    }
   }
   return out;
 }

@@ -27,6 +27,8 @@ void SetupSweepJob(CLI::App& app) {
   cmd->add_option("--store", o->store_url,
                   "PostgreSQL URL to write directly (else result file only)");
   cmd->add_option("--url", o->url, "running server to use as the target");
+  cmd->add_option("--hardware-file", o->hardware_file,
+                  "the run's hardware file copy (sweep --hardware-file)");
   cmd->callback([o] {
     static std::atomic<bool> cancel{false};
     sweep::InstallInterruptHandler(&cancel);

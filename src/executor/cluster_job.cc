@@ -83,6 +83,7 @@ Result<sweep::Matrix> SingleConfigMatrix(const sweep::Matrix& m, int index) {
 Result<sweep::SweepSummary> RunClusterJob(const ClusterJobOptions& o) {
   INFX_ASSIGN_OR_RETURN(sweep::Matrix full,
                         sweep::LoadMatrixFile(o.matrix_path));
+  full.hardware_file = o.hardware_file;
   if (!o.url.empty()) {
     full.target.kind = sweep::TargetKind::kUrl;
     full.target.url = o.url;

@@ -22,12 +22,13 @@
 namespace infx::executor {
 
 struct ClusterJobOptions {
-  std::string matrix_path;  // the run's matrix copy
-  std::string run_dir;      // shared run directory (results/ below it)
-  int64_t run_id = 0;       // the controller's run
-  int config_index = 0;     // index into the matrix's configs
-  std::string store_url;    // PostgreSQL URL to write directly, or ""
-  std::string url;          // --url override of the target, or ""
+  std::string matrix_path;    // the run's matrix copy
+  std::string run_dir;        // shared run directory (results/ below it)
+  int64_t run_id = 0;         // the controller's run
+  int config_index = 0;       // index into the matrix's configs
+  std::string store_url;      // PostgreSQL URL to write directly, or ""
+  std::string url;            // --url override of the target, or ""
+  std::string hardware_file;  // the run's --hardware-file copy, or ""
   std::ostream* progress = nullptr;
   bool progress_is_tty = false;
   std::atomic<bool>* cancel = nullptr;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 
+#include "common/files.h"
 #include "executor/cluster_follow.h"
 #include "executor/job_scripts.h"
 #include "executor/k8s_manifests.h"
@@ -144,6 +145,13 @@ Result<ClusterSweepResult> RunClusterSweep(const ClusterSweepOptions& o,
   ctx.infx = s.infx.empty() ? SelfPath() : s.infx;
   ctx.store_url = IsPostgres(o.store_location) ? o.store_location : "";
   ctx.url = o.url;
+  if (!m.hardware_file.empty()) {
+    // Jobs read their own copy: the user's path may not exist on the
+    // compute nodes (or inside a pod).
+    INFX_ASSIGN_OR_RETURN(ctx.hardware_yaml, ReadFile(m.hardware_file));
+    INFX_RETURN_IF_ERROR(
+        WriteText(RunHardwarePath(out.run_dir), ctx.hardware_yaml, false));
+  }
 
   int stored_before = 0;
   INFX_ASSIGN_OR_RETURN(

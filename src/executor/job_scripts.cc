@@ -170,6 +170,10 @@ std::string ConfigResultPath(const std::string& run_dir, int config_index) {
   return fmt::format("{}/results/config-{}.jsonl", run_dir, config_index);
 }
 
+std::string RunHardwarePath(const std::string& run_dir) {
+  return run_dir + "/hardware.yaml";
+}
+
 std::string RunMatrixPath(const std::string& run_dir) {
   return run_dir + "/matrix.yaml";
 }
@@ -181,6 +185,9 @@ std::string JobArguments(const JobContext& ctx, const std::string& matrix_path,
       ShellQuote(matrix_path), ShellQuote(ctx.run_dir), ctx.run_id, config_arg);
   if (!ctx.store_url.empty()) out += " --store " + ShellQuote(ctx.store_url);
   if (!ctx.url.empty()) out += " --url " + ShellQuote(ctx.url);
+  if (!ctx.hardware_yaml.empty()) {
+    out += " --hardware-file " + ShellQuote(RunHardwarePath(ctx.run_dir));
+  }
   return out;
 }
 

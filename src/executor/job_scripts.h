@@ -27,6 +27,10 @@ struct JobContext {
   std::string infx;       // infx command on the compute nodes
   std::string store_url;  // PostgreSQL URL the jobs also write, or ""
   std::string url;        // --url override of the target, or ""
+  // Contents of `infx sweep --hardware-file`, or "" for the built-in
+  // catalog only. Slurm jobs read the copy at RunHardwarePath(run_dir);
+  // Kubernetes jobs read it from the run's ConfigMap.
+  std::string hardware_yaml;
 };
 
 struct JobScript {
@@ -45,6 +49,8 @@ std::vector<JobScript> RenderSlurmScripts(const sweep::Matrix& matrix,
 std::string ConfigLogPath(const std::string& run_dir, int config_index);
 // The result file a config's job writes: <run_dir>/results/config-<K>.jsonl.
 std::string ConfigResultPath(const std::string& run_dir, int config_index);
+// The hardware file copy jobs read: <run_dir>/hardware.yaml.
+std::string RunHardwarePath(const std::string& run_dir);
 // The matrix copy jobs read: <run_dir>/matrix.yaml.
 std::string RunMatrixPath(const std::string& run_dir);
 

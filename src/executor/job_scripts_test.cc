@@ -133,6 +133,32 @@ TEST(JobScriptsTest, KubernetesManifestsMatchGolden) {
   ExpectGolden("k8s_manifests.golden", all);
 }
 
+// `infx sweep --hardware-file` reaches the jobs: Slurm jobs read the run
+// directory's copy, Kubernetes jobs the ConfigMap's.
+TEST(JobScriptsTest, HardwareFileReachesTheJobs) {
+  Fixture f = Load();
+  f.ctx.hardware_yaml = "hardware:\n  - name: h200\n    usd_per_gpu_hour: 3\n";
+  const std::string slurm = Concat(RenderSlurmScripts(f.matrix, {0}, f.ctx));
+  EXPECT_NE(slurm.find("--hardware-file /shared/infx-runs/run7/hardware.yaml"),
+            std::string::npos)
+      << slurm;
+  f.ctx.settings.kubernetes.image = "ghcr.io/example/infx:0.1";
+  auto manifests = RenderKubernetes(f.matrix, "name: golden\n", {0}, f.ctx);
+  ASSERT_EQ(manifests.size(), 2u);
+  EXPECT_NE(manifests[0].text.find("  hardware.yaml: |\n    hardware:\n"
+                                   "      - name: h200\n"),
+            std::string::npos)
+      << manifests[0].text;
+  EXPECT_NE(manifests[1].text.find("- \"/etc/infx/hardware.yaml\""),
+            std::string::npos)
+      << manifests[1].text;
+  // Without a hardware file nothing changes (the goldens above).
+  f.ctx.hardware_yaml.clear();
+  EXPECT_EQ(
+      Concat(RenderSlurmScripts(f.matrix, {0}, f.ctx)).find("--hardware-file"),
+      std::string::npos);
+}
+
 TEST(JobScriptsTest, ShellQuoteQuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(ShellQuote("/a/b-c_d.yaml"), "/a/b-c_d.yaml");
   EXPECT_EQ(ShellQuote("a b"), "'a b'");

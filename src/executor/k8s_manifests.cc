@@ -45,17 +45,27 @@ std::string ConfigMapName(const JobContext& ctx) {
   return fmt::format("infx-run{}-matrix", ctx.run_id);
 }
 
+// `key: |` and `text` indented as a YAML literal block under `data:`.
+void AppendBlock(const std::string& key, const std::string& text,
+                 std::string* out) {
+  *out += fmt::format("  {}: |\n", key);
+  std::stringstream ss(text);
+  std::string line;
+  while (std::getline(ss, line)) {
+    *out += line.empty() ? "\n" : "    " + line + "\n";
+  }
+}
+
 Manifest ConfigMap(const std::string& matrix_text, const JobContext& ctx) {
   const KubernetesSettings& k = ctx.settings.kubernetes;
   std::string t = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n";
   t += fmt::format("  name: {}\n  namespace: {}\n  labels:\n",
                    ConfigMapName(ctx), Q(k.ns));
   t += Labels(ctx, -1, "    ");
-  t += "data:\n  matrix.yaml: |\n";
-  std::stringstream ss(matrix_text);
-  std::string line;
-  while (std::getline(ss, line)) {
-    t += line.empty() ? "\n" : "    " + line + "\n";
+  t += "data:\n";
+  AppendBlock("matrix.yaml", matrix_text, &t);
+  if (!ctx.hardware_yaml.empty()) {
+    AppendBlock("hardware.yaml", ctx.hardware_yaml, &t);
   }
   return {"configmap.yaml", t, -1, ConfigMapName(ctx)};
 }
@@ -92,6 +102,10 @@ Manifest JobManifest(const sweep::Matrix& m, int k, const JobContext& ctx) {
     argv.insert(argv.end(), {"--store", ctx.store_url});
   }
   if (!ctx.url.empty()) argv.insert(argv.end(), {"--url", ctx.url});
+  if (!ctx.hardware_yaml.empty()) {
+    argv.insert(argv.end(), {"--hardware-file",
+                             std::string(kK8sMatrixDir) + "/hardware.yaml"});
+  }
   for (const auto& a : argv) t += fmt::format("            - {}\n", Q(a));
   if (!s.env.empty()) {
     t += "          env:\n";
