@@ -51,11 +51,7 @@ void SetupHistory(CLI::App& app) {
       "A series over the runs of a store with its change points (e-divisive "
       "means + t-test, as Apache Otava) and the provenance changes that are "
       "their suspects");
-  auto* db = cmd->add_option("--db", f->store.db, "SQLite results file")
-                 ->capture_default_str();
-  cmd->add_option("--store", f->store.store_url,
-                  "results store URL (postgresql://...) or SQLite path")
-      ->excludes(db);
+  AddStoreLocationFlags(cmd, &f->store);
   cmd->add_option("--config", f->request.config,
                   "series key, or a config key with one series (with --iso: "
                   "filters the frontier scenario)");

@@ -160,12 +160,8 @@ void SetupSchedule(CLI::App& app) {
   cmd->add_option("matrix", flags->matrix_path, "matrix YAML (docs/matrix.md)");
   cmd->add_option("--every", flags->every,
                   "hourly | daily | weekly | <N>m | <N>h | 'cron expression'");
-  auto* db = cmd->add_option("--db", flags->store.db,
-                             "SQLite results file every run appends to")
-                 ->capture_default_str();
-  cmd->add_option("--store", flags->store.store_url,
-                  "results store URL (postgresql://...) or SQLite path")
-      ->excludes(db);
+  AddStoreLocationFlags(cmd, &flags->store,
+                        "SQLite results file every run appends to");
   cmd->add_option("--via", flags->via,
                   "auto (systemd where it runs, else cron) | systemd | cron")
       ->capture_default_str();

@@ -2,13 +2,17 @@
 
 namespace infx::cli {
 
-void AddStoreFlags(CLI::App* cmd, StoreFlags* flags,
-                   const std::string& run_help) {
-  auto* db = cmd->add_option("--db", flags->db, "SQLite results file")
-                 ->capture_default_str();
+void AddStoreLocationFlags(CLI::App* cmd, StoreFlags* flags,
+                           const std::string& db_help) {
+  auto* db = cmd->add_option("--db", flags->db, db_help)->capture_default_str();
   cmd->add_option("--store", flags->store_url,
                   "results store URL (postgresql://...) or SQLite path")
       ->excludes(db);
+}
+
+void AddStoreFlags(CLI::App* cmd, StoreFlags* flags,
+                   const std::string& run_help) {
+  AddStoreLocationFlags(cmd, flags);
   cmd->add_option("--run", flags->run_id, run_help);
 }
 

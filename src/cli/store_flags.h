@@ -27,6 +27,12 @@ struct StoreFlags {
   }
 };
 
+// Adds --db and --store (mutually exclusive) to `cmd`, writing into
+// `flags` (which must outlive the parse), for commands that read a whole
+// store rather than one run. `db_help` describes --db.
+void AddStoreLocationFlags(CLI::App* cmd, StoreFlags* flags,
+                           const std::string& db_help = "SQLite results file");
+
 // Adds --db, --store and --run to `cmd`, writing into `flags` (which must
 // outlive the parse). `run_help` describes --run for this command.
 void AddStoreFlags(
