@@ -143,89 +143,6 @@ Result<json> PointsResponse(const StoreSnapshot& s, const QueryParams& params,
   return json{{"points", points}};
 }
 
-// /api/points and /api/export.json written straight to text (the same
-// fields and number forms as PointRow, without building a JSON object per
-// point): a filtered view of a 100,000-point store stays fast.
-void AppendString(std::string& out, std::string_view s) {
-  out += json(s).dump();
-}
-
-void AppendNumber(std::string& out, double v) {
-  if (std::isfinite(v)) {
-    out += json(v).dump();
-  } else {
-    out += "null";
-  }
-}
-
-void AppendPointRow(std::string& out, const RunData& run,
-                    const store::ConfigRecord* c, const store::PointRecord& p) {
-  const auto& m = p.metrics;
-  std::string hw = DetailText(c, "hardware");
-  if (hw.empty() && c) hw = c->hardware;
-  out += fmt::format(R"({{"run_id":{},"point_id":{},"config_key":)",
-                     run.run.run_id, p.point_id);
-  AppendString(out, p.key.config_key);
-  const std::pair<const char*, std::string> texts[] = {
-      {"model", DetailText(c, "model")},
-      {"hardware", hw},
-      {"engine", DetailText(c, "engine")},
-      {"precision", DetailText(c, "precision")},
-      {"parallelism", DetailText(c, "parallelism")}};
-  for (const auto& [name, value] : texts) {
-    out += fmt::format(R"(,"{}":)", name);
-    AppendString(out, value);
-  }
-  out += fmt::format(R"(,"num_gpus":{},"isl":{},"osl":{},"range_ratio":)",
-                     c ? c->num_gpus : 1, p.key.isl, p.key.osl);
-  AppendNumber(out, p.key.range_ratio);
-  out += fmt::format(R"(,"concurrency":{},"request_rate":)", p.key.concurrency);
-  AppendNumber(out, p.key.request_rate);
-  out += fmt::format(R"(,"repetition":{})", p.key.repetition);
-  const std::pair<const char*, double> numbers[] = {
-      {"tput_per_gpu_total", m.tput_per_gpu_total},
-      {"tput_per_gpu_output", m.tput_per_gpu_output},
-      {"tput_per_gpu_input", m.tput_per_gpu_input},
-      {"interactivity_tok_s_user", m.interactivity_tok_s_user},
-      {"median_ttft_ms", m.median_ttft_ms},
-      {"p99_ttft_ms", m.p99_ttft_ms},
-      {"median_tpot_ms", m.median_tpot_ms},
-      {"median_itl_ms", m.median_itl_ms},
-      {"median_e2el_ms", m.median_e2el_ms},
-      {"p99_e2el_ms", m.p99_e2el_ms},
-      {"request_throughput_rps", m.request_throughput_rps}};
-  for (const auto& [name, value] : numbers) {
-    out += fmt::format(R"(,"{}":)", name);
-    AppendNumber(out, value);
-  }
-  out += fmt::format(R"(,"completed":{},"failed":{},"duration_s":)",
-                     m.completed, m.failed);
-  AppendNumber(out, m.duration_s);
-  out += R"(,"accuracy_status":)";
-  AppendString(out, frontier::StatusName(frontier::StatusAt(
-                        run.accuracy, p.key.config_key, p.key.concurrency)));
-  out += R"(,"recorded_at":)";
-  AppendString(out, p.recorded_at);
-  out += '}';
-}
-
-Result<std::string> PointsText(const StoreSnapshot& s,
-                               const QueryParams& params,
-                               std::string_view endpoint) {
-  INFX_ASSIGN_OR_RETURN(auto filter, ParseFilter(params, endpoint));
-  std::string out = R"({"points":[)";
-  bool first = true;
-  ForEachPoint(s, filter,
-               [&](const RunData& r, const store::ConfigRecord* c,
-                   const store::PointRecord& p) {
-                 if (!first) out += ',';
-                 first = false;
-                 AppendPointRow(out, r, c, p);
-               });
-  out += "]}";
-  return out;
-}
-
 Result<json> EvalsResponse(const StoreSnapshot& s, const QueryParams& params) {
   INFX_ASSIGN_OR_RETURN(auto filter, ParseFilter(params, "/api/evals"));
   json evals = json::array();
@@ -322,6 +239,8 @@ const std::vector<std::string>& ExportCsvColumns() {
                                                     "failed",
                                                     "duration_s",
                                                     "accuracy_status",
+                                                    "valid",
+                                                    "invalid_reasons",
                                                     "recorded_at"};
   return kColumns;
 }
@@ -363,6 +282,8 @@ json PointRow(const RunData& run, const store::PointRecord& p) {
           {"accuracy_status",
            frontier::StatusName(frontier::StatusAt(
                run.accuracy, p.key.config_key, p.key.concurrency))},
+          {"valid", m.valid},
+          {"invalid_reasons", m.invalid_reasons},
           {"recorded_at", p.recorded_at}};
 }
 

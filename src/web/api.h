@@ -39,6 +39,15 @@ nlohmann::json PointRow(const RunData& run, const store::PointRecord& point);
 // The export's CSV columns, in order.
 const std::vector<std::string>& ExportCsvColumns();
 
+// /api/points (one page: `limit` rows from `offset`, with the filtered
+// total) and /api/export.json (every filtered point), written straight to
+// text with PointRow's fields (implemented in api_points.cc).
+inline constexpr int64_t kDefaultPageSize = 1000;
+inline constexpr int64_t kMaxPageSize = 10000;
+Result<std::string> PointsText(const StoreSnapshot& snapshot,
+                               const QueryParams& params,
+                               std::string_view endpoint);
+
 // Per endpoint (implemented in api_analysis.cc): 400/404 as above.
 Result<nlohmann::json> FrontierResponse(const StoreSnapshot& snapshot,
                                         const QueryParams& params);
@@ -46,6 +55,13 @@ Result<nlohmann::json> HistoryResponse(const StoreSnapshot& snapshot,
                                        const QueryParams& params);
 Result<nlohmann::json> CompareResponse(const StoreSnapshot& snapshot,
                                        const QueryParams& params);
+// `infx compare --json`'s object (living::ComparisonJson: rows with their
+// verdicts, canary, accuracy, summary) for run `current_id` against
+// `baseline_id` over the filtered points, or {"error": ...} when the runs
+// share no series (implemented in api_living.cc).
+nlohmann::json CompareVerdicts(const StoreSnapshot& snapshot,
+                               const PointFilter& filter, int64_t baseline_id,
+                               int64_t current_id);
 Result<nlohmann::json> PredictionsResponse(const StoreSnapshot& snapshot,
                                            const QueryParams& params);
 

@@ -55,6 +55,12 @@ Result<frontier::AnalysisOptions> ParseAnalysisOptions(
         fmt::format("parameter 'exclude_failed': '{}' is not 0 or 1", excl));
   }
   o.exclude_failed_accuracy = excl == "1";
+  INFX_ASSIGN_OR_RETURN(auto incl, SingleParam(params, "include_invalid", "0"));
+  if (incl != "0" && incl != "1") {
+    return Status::InvalidArgument(
+        fmt::format("parameter 'include_invalid': '{}' is not 0 or 1", incl));
+  }
+  o.include_invalid = incl == "1";
   return o;
 }
 
@@ -88,8 +94,63 @@ void DecorateCurves(const RunData& r, json& analysis) {
   }
 }
 
-const std::vector<std::string> kAnalysisParams = {"x", "y", "iso",
-                                                  "exclude_failed"};
+const std::vector<std::string> kAnalysisParams = {
+    "x", "y", "iso", "exclude_failed", "include_invalid"};
+
+double XValue(const store::PointMetrics& m, frontier::XMetric x) {
+  switch (x) {
+    case frontier::XMetric::kInteractivity:
+      return m.interactivity_tok_s_user;
+    case frontier::XMetric::kE2el:
+      return m.median_e2el_ms;
+    case frontier::XMetric::kTtft:
+      return m.median_ttft_ms;
+  }
+  return NAN;
+}
+
+double YValue(const store::PointMetrics& m, frontier::YMetric y) {
+  switch (y) {
+    case frontier::YMetric::kTotal:
+      return m.tput_per_gpu_total;
+    case frontier::YMetric::kOutput:
+      return m.tput_per_gpu_output;
+    case frontier::YMetric::kInput:
+      return m.tput_per_gpu_input;
+  }
+  return NAN;
+}
+
+// Gives each of FrontierJson's invalid_points its own x and y (the point's,
+// not a median of repetitions) and its config's hardware, so the page can
+// mark it where it was measured.
+void DecorateInvalid(const RunData& r,
+                     const std::vector<store::PointRecord>& points,
+                     const frontier::AnalysisOptions& o, json& analysis) {
+  using Key = std::tuple<std::string, int, int, int, double, int>;
+  std::map<Key, const store::PointRecord*> invalid;
+  for (const auto& p : points) {
+    if (p.metrics.valid) continue;
+    invalid[{p.key.config_key, p.key.isl, p.key.osl, p.key.concurrency,
+             p.key.request_rate, p.key.repetition}] = &p;
+  }
+  for (auto& ip : analysis["invalid_points"]) {
+    auto it = invalid.find(
+        {ip["config_key"].get<std::string>(), ip["isl"].get<int>(),
+         ip["osl"].get<int>(), ip["concurrency"].get<int>(),
+         ip["request_rate"].get<double>(), ip["repetition"].get<int>()});
+    if (it == invalid.end()) continue;
+    const double x = XValue(it->second->metrics, o.x);
+    const double y = YValue(it->second->metrics, o.y);
+    ip["x"] = std::isfinite(x) ? json(x) : json(nullptr);
+    ip["y"] = std::isfinite(y) ? json(y) : json(nullptr);
+    ip["point_id"] = it->second->point_id;
+    const auto* c = r.Config(it->second->key.config_key);
+    ip["hardware"] = c ? c->hardware : "";
+    ip["model"] = DetailText(c, "model");
+    ip["parallelism"] = DetailText(c, "parallelism");
+  }
+}
 
 }  // namespace
 
@@ -105,6 +166,7 @@ Result<json> FrontierResponse(const StoreSnapshot& s,
                                             r->prices, r->evals);
     json j = frontier::FrontierJson(analysis);
     DecorateCurves(*r, j);
+    DecorateInvalid(*r, points, options, j);
     j["started_at"] = r->run.started_at;
     runs.push_back(std::move(j));
   }
@@ -119,72 +181,9 @@ Result<json> FrontierResponse(const StoreSnapshot& s,
 
 namespace {
 
-const std::vector<std::string> kHistoryMetrics = {
-    "tput_per_gpu_total", "tput_per_gpu_output",
-    "tput_per_gpu_input", "interactivity_tok_s_user",
-    "median_ttft_ms",     "median_e2el_ms",
-    "median_tpot_ms"};
-
-double MetricOf(const store::PointMetrics& m, const std::string& name) {
-  if (name == "tput_per_gpu_total") return m.tput_per_gpu_total;
-  if (name == "tput_per_gpu_output") return m.tput_per_gpu_output;
-  if (name == "tput_per_gpu_input") return m.tput_per_gpu_input;
-  if (name == "interactivity_tok_s_user") return m.interactivity_tok_s_user;
-  if (name == "median_ttft_ms") return m.median_ttft_ms;
-  if (name == "median_e2el_ms") return m.median_e2el_ms;
-  return m.median_tpot_ms;
-}
-
 using SeriesKey = std::tuple<std::string, int, int, int>;  // config,isl,osl,c
 
-struct Acc {
-  double sum = 0;
-  int n = 0;
-};
-
 }  // namespace
-
-Result<json> HistoryResponse(const StoreSnapshot& s,
-                             const QueryParams& params) {
-  INFX_ASSIGN_OR_RETURN(auto filter,
-                        ParseFilter(params, "/api/history", {"metric"}));
-  INFX_ASSIGN_OR_RETURN(auto metric,
-                        SingleParam(params, "metric", "tput_per_gpu_total"));
-  if (std::find(kHistoryMetrics.begin(), kHistoryMetrics.end(), metric) ==
-      kHistoryMetrics.end()) {
-    return Status::InvalidArgument(
-        fmt::format("parameter 'metric': unknown metric '{}' (known: {})",
-                    metric, fmt::join(kHistoryMetrics, ", ")));
-  }
-  // Series -> run -> mean over repetitions; runs oldest first.
-  std::map<SeriesKey, std::map<int64_t, Acc>> series;
-  ForEachPoint(s, filter,
-               [&](const RunData& r, const store::ConfigRecord*,
-                   const store::PointRecord& p) {
-                 const double v = MetricOf(p.metrics, metric);
-                 if (p.metrics.completed == 0 || !std::isfinite(v)) return;
-                 Acc& a = series[{p.key.config_key, p.key.isl, p.key.osl,
-                                  p.key.concurrency}][r.run.run_id];
-                 a.sum += v;
-                 ++a.n;
-               });
-  json out = json::array();
-  for (const auto& [key, runs] : series) {
-    json values = json::array();
-    for (const auto& [run_id, acc] : runs) {
-      values.push_back({{"run_id", run_id},
-                        {"started_at", s.Run(run_id)->run.started_at},
-                        {"value", acc.sum / acc.n},
-                        {"repetitions", acc.n}});
-    }
-    out.push_back({{"config_key", std::get<0>(key)},
-                   {"isl", std::get<1>(key)},
-                   {"osl", std::get<2>(key)},
-                   {"concurrency", std::get<3>(key)},
-                   {"values", values}});
-  }
-  return json{{"metric", metric}, {"series", out}};
-}
 
 Result<json> CompareResponse(const StoreSnapshot& s,
                              const QueryParams& params) {
@@ -256,8 +255,11 @@ Result<json> CompareResponse(const StoreSnapshot& s,
          {"interactivity_b", pr.second->metrics.interactivity_tok_s_user},
          {"ratio", yb > 0 ? json(ya / yb) : json(nullptr)}});
   }
-  return json{
-      {"a", ids[0]}, {"b", ids[1]}, {"scenarios", scenarios}, {"points", rows}};
+  return json{{"a", ids[0]},
+              {"b", ids[1]},
+              {"scenarios", scenarios},
+              {"points", rows},
+              {"verdicts", CompareVerdicts(s, filter, ids[0], ids[1])}};
 }
 
 Result<json> PredictionsResponse(const StoreSnapshot& s,

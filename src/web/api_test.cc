@@ -110,11 +110,18 @@ TEST_F(ApiTest, HistoryComparePredictionsEvals) {
   json h = Get(
       "/api/history?config=" +
       Get("/api/points?run=1")["points"][0]["config_key"].get<std::string>());
+  EXPECT_EQ(h["metric"], "tput_per_gpu");
   ASSERT_FALSE(h["series"].empty());
-  EXPECT_EQ(h["series"][0]["values"].size(), 2u);  // one value per run
+  EXPECT_EQ(h["series"][0]["runs"].size(), 2u);  // one value per run
+  EXPECT_TRUE(h["series"][0]["change_points"].is_array());
   json c = Get("/api/compare?a=2&b=1");
   EXPECT_EQ(c["scenarios"].size(), 4u);
   EXPECT_EQ(c["points"].size(), 40u);
+  EXPECT_EQ(c["verdicts"]["baseline_run"], 2);
+  EXPECT_EQ(c["verdicts"]["current_run"], 1);
+  // 40 shared series x 6 metrics, each with a verdict.
+  ASSERT_EQ(c["verdicts"]["rows"].size(), 40u * 6);
+  EXPECT_TRUE(c["verdicts"]["rows"][0].contains("verdict"));
   json p = Get("/api/predictions?run=1&isl=1024&osl=1024");
   EXPECT_EQ(p["predictions"].size(), 20u);
   EXPECT_TRUE(p["predictions"][0]["tput_error_pct"].is_number());
@@ -126,6 +133,137 @@ TEST_F(ApiTest, HistoryComparePredictionsEvals) {
   json run = Get("/api/run?run=1");
   EXPECT_EQ(run["configs"].size(), 4u);
   EXPECT_EQ(run["matrix_text"], "name: synthetic\n");
+}
+
+TEST_F(ApiTest, PointsArePagedWithTheFilteredTotal) {
+  json all = Get("/api/points");
+  EXPECT_EQ(all["total"], 80);
+  EXPECT_EQ(all["offset"], 0);
+  EXPECT_EQ(all["limit"], kDefaultPageSize);
+  EXPECT_TRUE(all["next_offset"].is_null());
+  json page = Get("/api/points?limit=30&offset=30&run=1,2");
+  EXPECT_EQ(page["total"], 80);
+  ASSERT_EQ(page["points"].size(), 30u);
+  EXPECT_EQ(page["next_offset"], 60);
+  EXPECT_EQ(page["points"][0], all["points"][30]);
+  EXPECT_EQ(page["points"][29], all["points"][59]);
+  json last = Get("/api/points?limit=30&offset=60");
+  EXPECT_EQ(last["points"].size(), 20u);
+  EXPECT_TRUE(last["next_offset"].is_null());
+  EXPECT_TRUE(Get("/api/points?offset=500")["points"].empty());
+  EXPECT_EQ(Get("/api/points?run=1&limit=7")["total"], 40);
+  // The export is every filtered point, not a page.
+  EXPECT_EQ(Get("/api/export.json")["points"].size(), 80u);
+  EXPECT_FALSE(Get("/api/export.json").contains("total"));
+  for (const char* bad :
+       {"limit=0", "limit=10001", "limit=x", "offset=-1", "limit=1&limit=2"}) {
+    Get(std::string("/api/points?") + bad, 400);
+  }
+  Get("/api/export.json?limit=5", 400);  // not an export parameter
+}
+
+TEST(ApiValidityTest, InvalidPointsAreFlaggedAndOffTheFrontierByDefault) {
+  auto store = store::OpenResultsStore(":memory:");
+  ASSERT_TRUE(store.ok());
+  SyntheticOptions o;
+  o.configs = 2;
+  o.concurrencies = 4;
+  o.with_invalid = true;
+  ASSERT_TRUE(FillSyntheticStore(**store, o).ok());
+  auto snap = LoadSnapshot(**store);
+  ASSERT_TRUE(snap.ok());
+  auto get = [&](const std::string& target) {
+    ApiResponse r = HandleApi(**snap, target);
+    EXPECT_EQ(r.status, 200u) << target << ": " << r.body;
+    return json::parse(r.body);
+  };
+  int invalid = 0;
+  const json points = get("/api/points")["points"];
+  for (const auto& p : points) {
+    if (!p["valid"].get<bool>()) {
+      ++invalid;
+      EXPECT_EQ(p["invalid_reasons"], "error_rate: 0.3 > 0.01");
+      EXPECT_EQ(p["concurrency"], 4);
+    } else {
+      EXPECT_EQ(p["invalid_reasons"], "");
+    }
+  }
+  EXPECT_EQ(invalid, 1);
+  EXPECT_EQ(get("/api/export.json")["points"].size(), 8u);
+  ApiResponse csv = HandleApi(**snap, "/api/export.csv");
+  EXPECT_THAT(csv.body, HasSubstr(",false,error_rate: 0.3 > 0.01,"));
+  // Default: left off the curves and frontier, listed with where it lies.
+  json f = get("/api/frontier?model=llama-3.1-8b");
+  const json& run = f["runs"][0];
+  EXPECT_EQ(run["include_invalid"], false);
+  ASSERT_EQ(run["invalid_points"].size(), 1u);
+  const json& ip = run["invalid_points"][0];
+  EXPECT_TRUE(ip["x"].is_number());
+  EXPECT_TRUE(ip["y"].is_number());
+  EXPECT_EQ(ip["reasons"], "error_rate: 0.3 > 0.01");
+  const json& curve = run["scenarios"][0]["curves"][0];
+  EXPECT_EQ(curve["measured"].size(), 3u);
+  for (const auto& p : run["scenarios"][0]["frontier"]) {
+    EXPECT_LT(p["y"].get<double>(), ip["y"].get<double>());
+  }
+  // include_invalid=1: on the curve, and (3x the throughput) the frontier.
+  json g = get("/api/frontier?model=llama-3.1-8b&include_invalid=1");
+  EXPECT_EQ(g["runs"][0]["include_invalid"], true);
+  EXPECT_EQ(g["runs"][0]["scenarios"][0]["curves"][0]["measured"].size(), 4u);
+  double top = 0;
+  const json front = g["runs"][0]["scenarios"][0]["frontier"];
+  for (const auto& p : front) {
+    top = std::max(top, p["y"].get<double>());
+  }
+  EXPECT_DOUBLE_EQ(top, ip["y"].get<double>());
+  EXPECT_EQ(HandleApi(**snap, "/api/frontier?include_invalid=yes").status,
+            400u);
+}
+
+TEST(ApiLivingTest, HistoryHasTheChangePointsOfInfxHistory) {
+  auto store = store::OpenResultsStore(":memory:");
+  ASSERT_TRUE(store.ok());
+  SyntheticOptions o;
+  o.runs = 10;
+  o.configs = 2;
+  o.concurrencies = 2;
+  o.repetitions = 3;
+  o.regression_at_run = 5;
+  o.with_evals = false;
+  ASSERT_TRUE(FillSyntheticStore(**store, o).ok());
+  auto snap = LoadSnapshot(**store);
+  ASSERT_TRUE(snap.ok());
+  ApiResponse r = HandleApi(**snap, "/api/history?isl=1024");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  json h = json::parse(r.body);
+  ASSERT_EQ(h["series"].size(), 4u);  // 2 configs x 2 concurrencies
+  for (const auto& s : h["series"]) {
+    EXPECT_EQ(s["runs"].size(), 10u);
+    ASSERT_EQ(s["change_points"].size(), 1u) << s.dump();
+    const json& cp = s["change_points"][0];
+    EXPECT_EQ(cp["run"], 6);  // run ids from 1: the 6th run is index 5
+    EXPECT_NEAR(cp["change"].get<double>(), -0.3, 0.08);
+    EXPECT_LT(cp["p_value"].get<double>(), 0.0002);
+    bool engine = false;
+    for (const auto& sus : cp["suspects"]) {
+      engine = engine || sus["attribute"] == "engine_version";
+    }
+    EXPECT_TRUE(engine) << cp.dump();
+  }
+  EXPECT_EQ(h["num_change_points"], 4);
+  // Compare across the step: every tput_per_gpu row is "worse".
+  json c = json::parse(HandleApi(**snap, "/api/compare?a=5&b=6").body);
+  int worse = 0, tput = 0;
+  for (const auto& row : c["verdicts"]["rows"]) {
+    if (row["metric"] != "tput_per_gpu") continue;
+    ++tput;
+    worse += row["verdict"] == "worse";
+  }
+  EXPECT_EQ(tput, 4);
+  EXPECT_EQ(worse, 4);
+  EXPECT_EQ(c["verdicts"]["regression"], true);
+  EXPECT_EQ(HandleApi(**snap, "/api/history?metric=tput_per_gpu_total").status,
+            400u);
 }
 
 TEST_F(ApiTest, PointsTextEqualsPointRow) {
@@ -153,7 +291,7 @@ TEST_F(ApiTest, CsvExportMatchesJsonExport) {
             "tput_per_gpu_input,interactivity_tok_s_user,median_ttft_ms,"
             "p99_ttft_ms,median_tpot_ms,median_itl_ms,median_e2el_ms,"
             "p99_e2el_ms,request_throughput_rps,completed,failed,duration_s,"
-            "accuracy_status,recorded_at");
+            "accuracy_status,valid,invalid_reasons,recorded_at");
 }
 
 TEST(ApiHostileTest, HostileNamesSurviveJsonAndCsvQuoting) {

@@ -2,6 +2,8 @@
 // dashboard's browser tests and API benchmark.
 //   infx_web_fixture --db FILE [--runs N] [--configs N] [--workloads N]
 //       [--concurrencies N] [--repetitions N] [--seed S] [--hostile]
+//       [--invalid]
+//       [--regression-at-run N]
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -37,6 +39,10 @@ int main(int argc, char** argv) {
       o.seed = static_cast<uint64_t>(next());
     } else if (a == "--hostile") {
       o.hostile_names = true;
+    } else if (a == "--regression-at-run") {
+      o.regression_at_run = static_cast<int>(next());
+    } else if (a == "--invalid") {
+      o.with_invalid = true;
     } else {
       std::cerr << "unknown argument " << a << "\n";
       return 2;

@@ -91,6 +91,8 @@ Status FillRun(store::ResultsStore& store, int r, const SyntheticOptions& o,
            .started_at = fmt::format("2026-11-{:02d}T08:00:00Z", 1 + r % 28)}));
   for (int i = 0; i < o.configs; ++i) {
     store::ConfigRecord c = MakeConfig(run_id, i, o);
+    const bool regressed = o.regression_at_run > 0 && r >= o.regression_at_run;
+    c.engine_version = regressed ? "0.7.0" : "0.6.0";
     const double capacity = 16.0 * (1 + i % 5) * (1 + 0.02 * r);
     const double speed = 80.0 + 15.0 * (i % 7);
     if (o.with_predictions) {
@@ -125,6 +127,19 @@ Status FillRun(store::ResultsStore& store, int r, const SyntheticOptions& o,
                    0,
                    rep};
           p.metrics = Metrics(k, kWorkloads[w % 3], capacity, speed, rng);
+          if (regressed) {
+            p.metrics.tput_per_gpu_total *= 0.7;
+            p.metrics.tput_per_gpu_output *= 0.7;
+            p.metrics.tput_per_gpu_input *= 0.7;
+          }
+          if (o.with_invalid && i == 0 && k == o.concurrencies) {
+            p.metrics.valid = false;
+            p.metrics.invalid_reasons = "error_rate: 0.3 > 0.01";
+            p.metrics.tput_per_gpu_total *= 3;
+            p.metrics.tput_per_gpu_output *= 3;
+            p.metrics.tput_per_gpu_input *= 3;
+            p.metrics.interactivity_tok_s_user *= 3;
+          }
           INFX_RETURN_IF_ERROR(store.InsertPoint(p).status());
         }
       }

@@ -28,6 +28,15 @@ struct SyntheticOptions {
   bool hostile_names = false;  // config keys and models full of markup
   bool with_evals = true;      // one eval per config (one of them FAILs)
   bool with_predictions = true;
+  // The highest-concurrency point of config 0 in every workload of every
+  // run is stored INVALID (store::PointMetrics::valid, reason
+  // "error_rate: 0.3 > 0.01") with three times the throughput, so it would
+  // top the frontier if it were believed.
+  bool with_invalid = false;
+  // Runs from this index on (0-based; 0 = never) measure every config 30%
+  // slower, with a new engine version: a step for the living history's
+  // change points, its suspect the engine_version.
+  int regression_at_run = 0;
 };
 
 // The hostile config key the fixture stores when hostile_names is set.

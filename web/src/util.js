@@ -32,6 +32,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// The children that are there (replaceChildren would print null as text).
+export function present(...nodes) {
+  return nodes.filter((n) => n !== null && n !== undefined && n !== false);
+}
+
 export function fmtNum(v, digits = 1) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '-';
   const a = Math.abs(v);

@@ -94,11 +94,12 @@ async function waitReady(page) {
 }
 
 // Measured points per (run, config, ISL/OSL): distinct concurrencies of
-// points with a completed request (repetitions are averaged into one).
-function expectedCounts(points) {
+// valid points with a completed request (repetitions are averaged into one;
+// INVALID points are off the curves unless included).
+function expectedCounts(points, includeInvalid = false) {
   const m = new Map();
   for (const p of points) {
-    if (!(p.completed > 0)) continue;
+    if (!(p.completed > 0) || (p.valid === false && !includeInvalid)) continue;
     const k = `${p.run_id}|${p.config_key}|${p.isl}/${p.osl}`;
     if (!m.has(k)) m.set(k, new Set());
     m.get(k).add(p.concurrency);
@@ -134,11 +135,14 @@ try {
   const errors = watchErrors(page);
 
   await check('page loads without console errors and draws every config\'s points', async () => {
-    await page.goto(`${smoke.base}/?view=frontier`, { waitUntil: 'load' });
+    // With invalid points included: on a loaded machine (ASan, parallel
+    // tests) the emulator's read lags can make every point of the smoke
+    // sweep INVALID, which would leave nothing to draw.
+    await page.goto(`${smoke.base}/?view=frontier&invalid=1`, { waitUntil: 'load' });
     const summary = await summaryOf(page);
-    const points = (await getJson(smoke.base, '/api/points')).points;
+    const points = (await getJson(smoke.base, '/api/export.json')).points;
     assert.ok(points.length > 0, 'the sweep stored no points');
-    assert.deepEqual(drawnCounts(summary), expectedCounts(points));
+    assert.deepEqual(drawnCounts(summary), expectedCounts(points, true));
     assert.ok(summary.frontier_points > 0);
     await page.screenshot({ path: join(out, 'frontier.png') });
     assert.deepEqual(errors, []);
@@ -155,8 +159,8 @@ try {
     }, { timeout: 30000 }, before.series.length);
     const after = await summaryOf(page);
     assert.ok(after.series.length > 0 && after.series.every((s) => s.config_key === target));
-    const filtered = (await getJson(smoke.base, `/api/points?config=${encodeURIComponent(target)}`)).points;
-    assert.deepEqual(drawnCounts(after), expectedCounts(filtered));
+    const filtered = (await getJson(smoke.base, `/api/export.json?config=${encodeURIComponent(target)}`)).points;
+    assert.deepEqual(drawnCounts(after), expectedCounts(filtered, true));
     assert.equal(new URL(page.url()).searchParams.get('config'), target);
   });
 
@@ -255,7 +259,74 @@ try {
     await hp.close();
   });
 
-  // 3. 10,000 points: time to an interactive frontier.
+  // 3. A living history: 8 runs, a 30% step at run 5 with a new engine
+  // version, and one INVALID point per workload.
+  const livingDb = join(scratch, 'living.db');
+  run(args.fixture, ['--db', livingDb, '--runs', '8', '--configs', '2', '--concurrencies', '3',
+    '--repetitions', '3', '--regression-at-run', '4', '--invalid']);
+  const living = await serve(livingDb);
+  servers.push(living.proc);
+  const lp = await browser.newPage();
+  const lerr = watchErrors(lp);
+  await check('history draws the change points of `infx history` with their suspects', async () => {
+    const api = await getJson(living.base, '/api/history?metric=tput_per_gpu');
+    const want = api.series.flatMap((s) => s.change_points.map((c) => `${s.series}|${c.run}`)).sort();
+    assert.ok(want.length >= api.series.length, `expected a change point per series: ${JSON.stringify(want)}`);
+    await lp.goto(`${living.base}/?view=history&metric=tput_per_gpu`, { waitUntil: 'load' });
+    await waitReady(lp);
+    const s = await summaryOf(lp);
+    assert.equal(s.view, 'history');
+    assert.deepEqual(s.change_points.map((c) => `${c.series}|${c.run}`).sort(), want);
+    assert.ok(s.change_points.every((c) => c.run === 5 && c.change < -0.2 && c.suspects.includes('engine_version')),
+      JSON.stringify(s.change_points));
+    assert.equal(s.drawn_change_lines, want.length);
+    const rows = await lp.$$eval('#history-change-points tbody tr', (trs) => trs.map((tr) => tr.textContent));
+    assert.equal(rows.length, want.length);
+    assert.ok(rows.every((t) => t.includes('engine_version')), rows[0]);
+    await lp.screenshot({ path: join(out, 'history-change-points.png'), fullPage: true });
+  });
+  await check('compare shows the verdicts of `infx compare` (run 5 against run 4: worse)', async () => {
+    const api = (await getJson(living.base, '/api/compare?a=4&b=5&iso=20,50,100')).verdicts;
+    assert.equal(api.regression, true);
+    await lp.goto(`${living.base}/?view=compare&a=4&b=5`, { waitUntil: 'load' });
+    await waitReady(lp);
+    const s = await summaryOf(lp);
+    assert.equal(s.view, 'compare');
+    assert.equal(s.rows, api.rows.length);
+    assert.equal(s.regression, true);
+    assert.deepEqual(s.worse.sort(), api.rows.filter((r) => r.verdict === 'worse')
+      .map((r) => `${r.series}|${r.metric}`).sort());
+    assert.ok(s.worse.some((w) => w.endsWith('|tput_per_gpu')));
+    const cells = await lp.$$eval('#compare-verdicts tbody tr', (trs) => trs.length);
+    assert.equal(cells, api.rows.length);
+    await lp.screenshot({ path: join(out, 'compare-verdicts.png'), fullPage: true });
+  });
+  await check('INVALID points are marked, off the frontier unless the toggle includes them', async () => {
+    const all = (await getJson(living.base, '/api/export.json?run=8')).points;
+    const invalid = all.filter((p) => p.valid === false);
+    assert.equal(invalid.length, 3 * 1);  // config 0, top concurrency, 3 repetitions, 1 workload
+    await lp.goto(`${living.base}/?view=frontier&run=8`, { waitUntil: 'load' });
+    const s = await summaryOf(lp);
+    assert.equal(s.invalid_points, invalid.length);
+    assert.equal(s.include_invalid, false);
+    const box = await (await lp.$('#chart')).boundingBox();
+    await lp.mouse.move(box.x + s.invalid_probe.x, box.y + s.invalid_probe.y);
+    await lp.waitForFunction(() => [...document.querySelectorAll('#chart div')]
+      .some((d) => d.textContent.includes('INVALID (left off the frontier)')
+        && d.textContent.includes('error_rate: 0.3 > 0.01')), { timeout: 10000 });
+    await lp.screenshot({ path: join(out, 'frontier-invalid.png') });
+    const before = s.series.find((x) => x.config_key === s.invalid_probe.config_key).points;
+    await lp.click('input[name=invalid]');
+    await waitReady(lp);
+    const s2 = await summaryOf(lp);
+    assert.equal(s2.include_invalid, true);
+    assert.equal(new URL(lp.url()).searchParams.get('invalid'), '1');
+    assert.equal(s2.series.find((x) => x.config_key === s.invalid_probe.config_key).points, before + 1);
+    assert.deepEqual(lerr, []);
+  });
+  await lp.close();
+
+  // 4. 10,000 points: time to an interactive frontier.
   const bigDb = join(scratch, 'big.db');
   run(args.fixture, ['--db', bigDb, '--configs', '20', '--concurrencies', '500']);
   const big = await serve(bigDb);

@@ -55,6 +55,10 @@ function tooltip(p) {
       ? `${fmtNum((d.predicted - d.measured) / d.measured * 100, 1)}% tok/s/GPU` : 'no measured point']);
   }
   if (d.kind === 'frontier') rows.unshift(['', 'Pareto frontier']);
+  if (d.kind === 'invalid') {
+    rows.unshift(['', d.included ? 'INVALID (kept: include invalid)' : 'INVALID (left off the frontier)']);
+    rows.push(['repetition', d.repetition], ['reasons', d.reasons]);
+  }
   return rows.map(([k, val]) => `<b>${escapeHtml(k)}</b> ${escapeHtml(val)}`).join('<br>');
 }
 
@@ -74,13 +78,15 @@ function accuracyText(p) {
 export function buildSeries(data, state, book) {
   const series = [];
   const meta = [];
-  const summary = { series: [], frontier_points: 0, total_points: 0 };
+  const summary = { series: [], frontier_points: 0, total_points: 0, invalid_points: 0,
+    include_invalid: state.invalid === '1' };
   const showPred = state.pred !== '0';
   const add = (s, m) => { series.push(s); meta.push(m); };
   const colors = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4',
     '#ea7ccc', '#2f4554', '#61a0a8', '#d48265', '#749f83', '#ca8622', '#bda29a', '#6e7074'];
   let ci = 0;
   for (const run of data.runs) {
+    addInvalid(run, state, book, add, summary);
     for (const sc of run.scenarios) {
       const group = `run ${run.run_id} · ${sc.model} ${sc.isl}/${sc.osl}`;
       for (const c of sc.curves) {
@@ -123,6 +129,20 @@ export function buildSeries(data, state, book) {
   return { series, meta, summary };
 }
 
+// Points judged INVALID (run validity, store schema 3): a red cross where
+// each was measured, whether or not it is on the curves (the "include
+// invalid" toggle, as `infx frontier --include-invalid`).
+function addInvalid(run, state, book, add, summary) {
+  const pts = (run.invalid_points || []).filter((p) => p.x !== null && p.y !== null && p.x !== undefined);
+  summary.invalid_points += pts.length;
+  if (!pts.length) return;
+  add({ type: 'scatter', name: `INVALID · run ${run.run_id}`, symbol: 'path://M0,0L10,10M10,0L0,10',
+    symbolSize: 10, itemStyle: { color: 'none', borderColor: '#d92d20', borderWidth: 2 }, color: '#d92d20', z: 6,
+    data: pts.map((p) => [p.x, yTransform(state.y, book, p.hardware)(p.y)]) },
+  pts.map((p) => ({ kind: 'invalid', config_key: p.config_key, run_id: run.run_id, concurrency: p.concurrency,
+    parallelism: p.parallelism || '', repetition: p.repetition, reasons: p.reasons, included: !!run.include_invalid })));
+}
+
 function writeSummary(summary) {
   const node = document.getElementById('chart-summary');
   node.dataset.summary = JSON.stringify(summary);
@@ -140,12 +160,14 @@ export async function renderFrontier(main, state) {
     checkbox('logx', state.logx === '1', (v) => setState({ logx: v }), 'log x'),
     checkbox('logy', state.logy === '1', (v) => setState({ logy: v }), 'log y'),
     checkbox('pred', state.pred !== '0', (v) => setState({ pred: v ? '' : '0' }), 'predictions'),
+    checkbox('invalid', state.invalid === '1', (v) => setState({ invalid: v }), 'include invalid points'),
     el('a', { id: 'export-csv', href: exportUrl('csv', filterQuery(state)), download: 'infx-points.csv' }, 'export CSV'),
     el('a', { id: 'export-json', href: exportUrl('json', filterQuery(state)), download: 'infx-points.json' },
       'export JSON'));
   const chartNode = el('div', { id: 'chart' });
   main.replaceChildren(filterBar(state, runs.runs, configs.configs), controls, chartNode);
-  const data = await api(`/api/frontier?${filterQuery(state, { x, y: baseY(y) })}`);
+  const data = await api(`/api/frontier?${filterQuery(state,
+    { x, y: baseY(y), include_invalid: state.invalid === '1' ? '1' : '' })}`);
   const tFetched = performance.now();
   const book = economicsBook(configs.configs, state);
   const { series, meta, summary } = buildSeries(data, { ...state, y }, book);
@@ -173,6 +195,11 @@ export async function renderFrontier(main, state) {
   if (first >= 0) {
     const [px, py] = chart.convertToPixel({ seriesIndex: first }, series[first].data[0]);
     summary.probe = { x: px, y: py, config_key: meta[first][0].config_key };
+  }
+  const bad = meta.findIndex((m) => m.length && m[0].kind === 'invalid');
+  if (bad >= 0) {
+    const [px, py] = chart.convertToPixel({ seriesIndex: bad }, series[bad].data[0]);
+    summary.invalid_probe = { x: px, y: py, config_key: meta[bad][0].config_key, reasons: meta[bad][0].reasons };
   }
   // Ready once the browser has painted the chart.
   await new Promise((resolve) => requestAnimationFrame(() => resolve()));

@@ -1,0 +1,157 @@
+// /api/points and /api/export.json written straight to text: the same
+// fields and number forms as PointRow (api.h), without building a JSON
+// object per point, the config's own fields formatted once per config, and
+// /api/points paginated (`limit`, `offset`; docs/api.md), so a filtered
+// view of a 100,000-point store answers within the API's 50 ms.
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "frontier/accuracy.h"
+#include "web/api.h"
+
+namespace infx::web {
+namespace {
+
+using nlohmann::json;
+
+void AppendString(std::string& out, std::string_view s) {
+  out += json(s).dump();
+}
+
+void AppendNumber(std::string& out, double v) {
+  if (std::isfinite(v)) {
+    fmt::format_to(std::back_inserter(out), "{}", v);
+  } else {
+    out += "null";
+  }
+}
+
+// `,"model":...,"num_gpus":N` of a config (or of a point without one).
+std::string ConfigFields(const store::ConfigRecord* c) {
+  std::string hw = DetailText(c, "hardware");
+  if (hw.empty() && c) hw = c->hardware;
+  const std::pair<const char*, std::string> texts[] = {
+      {"model", DetailText(c, "model")},
+      {"hardware", hw},
+      {"engine", DetailText(c, "engine")},
+      {"precision", DetailText(c, "precision")},
+      {"parallelism", DetailText(c, "parallelism")}};
+  std::string out;
+  for (const auto& [name, value] : texts) {
+    out += fmt::format(R"(,"{}":)", name);
+    AppendString(out, value);
+  }
+  out += fmt::format(R"(,"num_gpus":{})", c ? c->num_gpus : 1);
+  return out;
+}
+
+void AppendPointRow(std::string& out, const RunData& run,
+                    const std::string& config_fields,
+                    const store::PointRecord& p) {
+  const auto& m = p.metrics;
+  fmt::format_to(std::back_inserter(out),
+                 R"({{"run_id":{},"point_id":{},"config_key":)", run.run.run_id,
+                 p.point_id);
+  AppendString(out, p.key.config_key);
+  out += config_fields;
+  fmt::format_to(std::back_inserter(out),
+                 R"(,"isl":{},"osl":{},"range_ratio":)", p.key.isl, p.key.osl);
+  AppendNumber(out, p.key.range_ratio);
+  fmt::format_to(std::back_inserter(out),
+                 R"(,"concurrency":{},"request_rate":)", p.key.concurrency);
+  AppendNumber(out, p.key.request_rate);
+  fmt::format_to(std::back_inserter(out), R"(,"repetition":{})",
+                 p.key.repetition);
+  const std::pair<const char*, double> numbers[] = {
+      {"tput_per_gpu_total", m.tput_per_gpu_total},
+      {"tput_per_gpu_output", m.tput_per_gpu_output},
+      {"tput_per_gpu_input", m.tput_per_gpu_input},
+      {"interactivity_tok_s_user", m.interactivity_tok_s_user},
+      {"median_ttft_ms", m.median_ttft_ms},
+      {"p99_ttft_ms", m.p99_ttft_ms},
+      {"median_tpot_ms", m.median_tpot_ms},
+      {"median_itl_ms", m.median_itl_ms},
+      {"median_e2el_ms", m.median_e2el_ms},
+      {"p99_e2el_ms", m.p99_e2el_ms},
+      {"request_throughput_rps", m.request_throughput_rps}};
+  for (const auto& [name, value] : numbers) {
+    fmt::format_to(std::back_inserter(out), R"(,"{}":)", name);
+    AppendNumber(out, value);
+  }
+  fmt::format_to(std::back_inserter(out),
+                 R"(,"completed":{},"failed":{},"duration_s":)", m.completed,
+                 m.failed);
+  AppendNumber(out, m.duration_s);
+  out += R"(,"accuracy_status":)";
+  AppendString(out, frontier::StatusName(frontier::StatusAt(
+                        run.accuracy, p.key.config_key, p.key.concurrency)));
+  out += m.valid ? R"(,"valid":true)" : R"(,"valid":false)";
+  out += R"(,"invalid_reasons":)";
+  AppendString(out, m.invalid_reasons);
+  out += R"(,"recorded_at":)";
+  AppendString(out, p.recorded_at);
+  out += '}';
+}
+
+// A non-negative integer parameter in [min, max], or `fallback` when absent.
+Result<int64_t> IntParam(const QueryParams& params, const std::string& name,
+                         int64_t fallback, int64_t min, int64_t max) {
+  INFX_ASSIGN_OR_RETURN(auto text, SingleParam(params, name, ""));
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || errno != 0 || v < min || v > max) {
+    return Status::InvalidArgument(
+        fmt::format("parameter '{}': '{}' is not an integer in [{}, {}]", name,
+                    text, min, max));
+  }
+  return static_cast<int64_t>(v);
+}
+
+}  // namespace
+
+Result<std::string> PointsText(const StoreSnapshot& s,
+                               const QueryParams& params,
+                               std::string_view endpoint) {
+  const bool paged = endpoint == "/api/points";
+  INFX_ASSIGN_OR_RETURN(
+      auto filter,
+      ParseFilter(params, endpoint,
+                  paged ? std::vector<std::string>{"limit", "offset"}
+                        : std::vector<std::string>{}));
+  int64_t limit = INT64_MAX, offset = 0;
+  if (paged) {
+    INFX_ASSIGN_OR_RETURN(
+        limit, IntParam(params, "limit", kDefaultPageSize, 1, kMaxPageSize));
+    INFX_ASSIGN_OR_RETURN(offset, IntParam(params, "offset", 0, 0, INT64_MAX));
+  }
+  std::unordered_map<const store::ConfigRecord*, std::string> fields;
+  std::string rows;
+  int64_t total = 0;
+  ForEachPoint(s, filter,
+               [&](const RunData& r, const store::ConfigRecord* c,
+                   const store::PointRecord& p) {
+                 const int64_t index = total++;
+                 if (index < offset || index - offset >= limit) return;
+                 auto it = fields.find(c);
+                 if (it == fields.end()) {
+                   it = fields.insert_or_assign(c, ConfigFields(c)).first;
+                 }
+                 if (index > offset) rows += ',';
+                 AppendPointRow(rows, r, it->second, p);
+               });
+  if (!paged) return R"({"points":[)" + rows + "]}";
+  const int64_t end =
+      offset + std::min(limit, std::max<int64_t>(0, total - offset));
+  return fmt::format(
+      R"({{"total":{},"offset":{},"limit":{},"next_offset":{},"points":[{}]}})",
+      total, offset, limit, end < total ? std::to_string(end) : "null", rows);
+}
+
+}  // namespace infx::web
