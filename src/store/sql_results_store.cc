@@ -15,34 +15,6 @@
 namespace infx::store {
 namespace {
 
-// Columns of a point row as ParsePointRow reads them (alias p = points,
-// c = configs).
-std::string PointSelectList() {
-  std::string cols =
-      "p.point_id, c.config_key, p.isl, p.osl, p.range_ratio, "
-      "p.concurrency, p.request_rate, p.repetition";
-  for (const auto& c : kMetricColumns) cols += fmt::format(", p.{}", c.name);
-  return cols +
-         ", p.completed, p.failed, p.metrics_json, p.recorded_at, "
-         "p.series_key, p.valid, p.invalid_reasons, p.run_id";
-}
-
-std::string DumpLabels(const Labels& labels) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : labels) j[k] = v;
-  return DumpJson(j);
-}
-
-Result<Labels> LoadLabels(const std::optional<std::string>& text) {
-  INFX_ASSIGN_OR_RETURN(nlohmann::json j, LoadJson(text, "run labels"));
-  Labels out;
-  if (!j.is_object()) return out;
-  for (const auto& [k, v] : j.items()) {
-    out[k] = v.is_string() ? v.get<std::string>() : v.dump();
-  }
-  return out;
-}
-
 class SqlResultsStore final : public ResultsStore {
  public:
   explicit SqlResultsStore(std::unique_ptr<SqlConnection> conn)
@@ -287,19 +259,7 @@ class SqlResultsStore final : public ResultsStore {
   }
 
   Result<std::vector<PointRecord>> ListPoints(int64_t run_id) override {
-    INFX_ASSIGN_OR_RETURN(
-        auto rows,
-        conn_->Query(
-            fmt::format("SELECT {} FROM points p JOIN configs c ON "
-                        "p.config_id = c.config_id WHERE p.run_id = $1",
-                        PointSelectList()),
-            {run_id}));
-    std::vector<PointRecord> out;
-    out.reserve(rows.size());
-    for (const SqlRow& row : rows) {
-      INFX_ASSIGN_OR_RETURN(PointRecord p, ParsePointRow(row));
-      out.push_back(std::move(p));
-    }
+    INFX_ASSIGN_OR_RETURN(auto out, QueryPoints("p.run_id = $1", run_id));
     // Sorted here rather than in SQL: text collation differs by database.
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
       const auto& x = a.key;
@@ -317,19 +277,8 @@ class SqlResultsStore final : public ResultsStore {
     if (series_key.empty()) {
       return Status::InvalidArgument("ListSeriesPoints: empty series key");
     }
-    INFX_ASSIGN_OR_RETURN(
-        auto rows,
-        conn_->Query(
-            fmt::format("SELECT {} FROM points p JOIN configs c ON "
-                        "p.config_id = c.config_id WHERE p.series_key = $1",
-                        PointSelectList()),
-            {series_key}));
-    std::vector<PointRecord> out;
-    out.reserve(rows.size());
-    for (const SqlRow& row : rows) {
-      INFX_ASSIGN_OR_RETURN(PointRecord p, ParsePointRow(row));
-      out.push_back(std::move(p));
-    }
+    INFX_ASSIGN_OR_RETURN(auto out,
+                          QueryPoints("p.series_key = $1", series_key));
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
       return std::tie(a.key.run_id, a.key.repetition, a.point_id) <
              std::tie(b.key.run_id, b.key.repetition, b.point_id);
@@ -404,6 +353,24 @@ class SqlResultsStore final : public ResultsStore {
   }
 
  private:
+  // Points matching `where` (over aliases p and c) with one parameter $1.
+  Result<std::vector<PointRecord>> QueryPoints(const std::string& where,
+                                               SqlValue param) {
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query(fmt::format("SELECT {} FROM points p JOIN configs c ON "
+                                 "p.config_id = c.config_id WHERE {}",
+                                 PointSelectList(), where),
+                     {std::move(param)}));
+    std::vector<PointRecord> out;
+    out.reserve(rows.size());
+    for (const SqlRow& row : rows) {
+      INFX_ASSIGN_OR_RETURN(PointRecord p, ParsePointRow(row));
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
   // Runs `body` between Begin and Commit; rolls back on any error.
   template <typename T, typename F>
   Result<T> InTransaction(F&& body) {
@@ -444,71 +411,6 @@ class SqlResultsStore final : public ResultsStore {
                       Describe(), run_id, key));
     }
     return ParseStoredInt(rows[0][0], "config_id");
-  }
-
-  static std::vector<SqlValue> KeyParams(const PointKey& key,
-                                         int64_t config_id) {
-    return {key.run_id,
-            config_id,
-            static_cast<int64_t>(key.isl),
-            static_cast<int64_t>(key.osl),
-            key.range_ratio,
-            static_cast<int64_t>(key.concurrency),
-            key.request_rate,
-            static_cast<int64_t>(key.repetition)};
-  }
-
-  // The engine_version column, else (configs stored before schema 2) the
-  // details' "engine_version".
-  static Result<std::string> EngineVersionOf(
-      const std::optional<std::string>& column,
-      const std::optional<std::string>& details_text) {
-    if (column && !column->empty()) return *column;
-    INFX_ASSIGN_OR_RETURN(auto details,
-                          LoadJson(details_text, "config details"));
-    if (details.is_object() && details.contains("engine_version") &&
-        details["engine_version"].is_string()) {
-      return details["engine_version"].get<std::string>();
-    }
-    return std::string();
-  }
-
-  static Result<PointRecord> ParsePointRow(const SqlRow& row) {
-    PointRecord p;
-    PointKey& k = p.key;
-    INFX_ASSIGN_OR_RETURN(p.point_id, ParseStoredInt(row[0], "point_id"));
-    k.config_key = row[1].value_or("");
-    INFX_ASSIGN_OR_RETURN(int64_t isl, ParseStoredInt(row[2], "isl"));
-    INFX_ASSIGN_OR_RETURN(int64_t osl, ParseStoredInt(row[3], "osl"));
-    INFX_ASSIGN_OR_RETURN(k.range_ratio,
-                          ParseStoredDouble(row[4], "range_ratio"));
-    INFX_ASSIGN_OR_RETURN(int64_t conc, ParseStoredInt(row[5], "concurrency"));
-    INFX_ASSIGN_OR_RETURN(k.request_rate,
-                          ParseStoredDouble(row[6], "request_rate"));
-    INFX_ASSIGN_OR_RETURN(int64_t rep, ParseStoredInt(row[7], "repetition"));
-    k.isl = static_cast<int>(isl);
-    k.osl = static_cast<int>(osl);
-    k.concurrency = static_cast<int>(conc);
-    k.repetition = static_cast<int>(rep);
-    size_t col = 8;
-    for (const auto& c : kMetricColumns) {
-      INFX_ASSIGN_OR_RETURN(p.metrics.*(c.field),
-                            ReadMetric(row[col++], c.name));
-    }
-    INFX_ASSIGN_OR_RETURN(p.metrics.completed,
-                          ParseStoredInt(row[col++], "completed"));
-    INFX_ASSIGN_OR_RETURN(p.metrics.failed,
-                          ParseStoredInt(row[col++], "failed"));
-    INFX_ASSIGN_OR_RETURN(p.metrics_json,
-                          LoadJson(row[col++], "point metrics"));
-    p.recorded_at = row[col++].value_or("");
-    p.series_key = row[col++].value_or("");
-    INFX_ASSIGN_OR_RETURN(int64_t valid, ParseStoredInt(row[col++], "valid"));
-    p.metrics.valid = valid != 0;
-    p.metrics.invalid_reasons = row[col++].value_or("");
-    INFX_ASSIGN_OR_RETURN(k.run_id, ParseStoredInt(row[col], "run_id"));
-    static_assert(kNumMetricColumns == 18);
-    return p;
   }
 
   Result<std::vector<RunRecord>> SelectRuns(const std::string& tail,

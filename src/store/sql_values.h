@@ -1,6 +1,6 @@
 // Helpers of the SQL results store (sql_results_store.cc): the key metric
-// columns of table points, JSON and metric value conversions and point key
-// validation. Internal to the store module.
+// columns of table points, JSON and metric value conversions, point key
+// validation and point/run row conversions. Internal to the store module.
 //
 // Thread-safety: stateless functions and constant tables.
 #pragma once
@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "store/results_store.h"
@@ -58,7 +59,27 @@ Result<double> ReadMetric(const std::optional<std::string>& text,
 // InvalidArgument for an empty config key, negative sizes or non-finite
 // range ratio / request rate.
 Status ValidateKey(const PointKey& key);
+// The point columns after the key's owner (isl ... invalid_reasons), each
+// prefixed by `alias` ("p." in a join, "" otherwise): shared by the INSERT
+// and SELECT lists so a new column is added once.
+std::string PointValueColumns(std::string_view alias);
 // Columns of an INSERT INTO points, in order.
 std::string PointColumnList();
+// Columns of a point row as ParsePointRow reads them (alias p = points,
+// c = configs).
+std::string PointSelectList();
+// A point row selected with PointSelectList; errors name the bad column.
+Result<PointRecord> ParsePointRow(const SqlRow& row);
+// Parameters run_id, config_id, isl, osl, range_ratio, concurrency,
+// request_rate, repetition of a point key ($1..$8 of the key's WHERE).
+std::vector<SqlValue> KeyParams(const PointKey& key, int64_t config_id);
+// The engine_version column, else (configs stored before schema 2) the
+// details' "engine_version".
+Result<std::string> EngineVersionOf(
+    const std::optional<std::string>& column,
+    const std::optional<std::string>& details_text);
+// Run labels as a JSON object text, and back (non-string values dumped).
+std::string DumpLabels(const Labels& labels);
+Result<Labels> LoadLabels(const std::optional<std::string>& text);
 
 }  // namespace infx::store
