@@ -114,6 +114,13 @@ struct Importer {
   int entries_matched = 0;
 
   Status Entry(const std::string& name, const YAML::Node& e);
+  // Fields of entry `name` infx records but does not act on.
+  void RecordUnhonouredKeys(const std::string& name, const YAML::Node& e,
+                            bool disagg);
+  // The entry's fixed-seq-len scenarios (others recorded as skipped).
+  Status Scenarios(const std::string& name, const std::string& where,
+                   const ServingConfig& base, const Lookup& values,
+                   const YAML::Node& e);
   Status Sequence(const std::string& name, const ServingConfig& base,
                   const Lookup& entry_values, const YAML::Node& seq,
                   const std::string& where);
@@ -316,6 +323,58 @@ Status Importer::Sequence(const std::string& name, const ServingConfig& base,
   return Status::Ok();
 }
 
+void Importer::RecordUnhonouredKeys(const std::string& name,
+                                    const YAML::Node& e, bool disagg) {
+  for (const auto& kv : e) {
+    const std::string key = kv.first.as<std::string>("");
+    if (key == "image") {
+      unhonoured.Add("image",
+                     "container images are not pulled; the target "
+                     "decides what serves (recorded)",
+                     name);
+    } else if (key == "router" || key == "kv-p2p-transfer") {
+      unhonoured.Add(key, "component metadata; recorded only", name);
+    } else if (key == "disagg" && disagg) {
+      unhonoured.Add("disagg",
+                     "prefill/decode pools are passed to launch "
+                     "targets; the emulator target skips them",
+                     name);
+    } else if (key != "model" && key != "model-prefix" && key != "runner" &&
+               key != "precision" && key != "framework" && key != "multinode" &&
+               key != "disagg" && key != "scenarios") {
+      unhonoured.Add(key, "unknown master-config field", name);
+    }
+  }
+}
+
+Status Importer::Scenarios(const std::string& name, const std::string& where,
+                           const ServingConfig& base, const Lookup& values,
+                           const YAML::Node& e) {
+  const YAML::Node scenarios = e["scenarios"];
+  if (!scenarios || !scenarios.IsMap()) {
+    return Status::InvalidArgument(where + ": missing mapping 'scenarios'");
+  }
+  for (const auto& kv : scenarios) {
+    const std::string kind = kv.first.as<std::string>("");
+    if (kind != "fixed-seq-len") {
+      unhonoured.Add("scenarios." + kind,
+                     "only fixed-seq-len scenarios are imported; skipped",
+                     name);
+    }
+  }
+  const YAML::Node fixed = scenarios["fixed-seq-len"];
+  if (!fixed) return Status::Ok();
+  if (!fixed.IsSequence()) {
+    return Status::InvalidArgument(where + ": fixed-seq-len must be a list");
+  }
+  for (size_t i = 0; i < fixed.size(); ++i) {
+    INFX_RETURN_IF_ERROR(
+        Sequence(name, base, values, fixed[i],
+                 fmt::format("{}.fixed-seq-len[{}]", where, i)));
+  }
+  return Status::Ok();
+}
+
 Status Importer::Entry(const std::string& name, const YAML::Node& e) {
   const std::string where = fmt::format("{}: {}", source, name);
   INFX_RETURN_IF_ERROR(yamlf::CheckMap(e, where));
@@ -345,50 +404,8 @@ Status Importer::Entry(const std::string& name, const YAML::Node& e) {
                    {"disagg", Scalar(e, "disagg", "false")}};
   if (!Passes(filters, kEntryKeys, values)) return Status::Ok();
   ++entries_matched;
-
-  for (const auto& kv : e) {
-    const std::string key = kv.first.as<std::string>("");
-    if (key == "image") {
-      unhonoured.Add("image",
-                     "container images are not pulled; the target "
-                     "decides what serves (recorded)",
-                     name);
-    } else if (key == "router" || key == "kv-p2p-transfer") {
-      unhonoured.Add(key, "component metadata; recorded only", name);
-    } else if (key == "disagg" && values["disagg"] == "true") {
-      unhonoured.Add("disagg",
-                     "prefill/decode pools are passed to launch "
-                     "targets; the emulator target skips them",
-                     name);
-    } else if (key != "model" && key != "model-prefix" && key != "runner" &&
-               key != "precision" && key != "framework" && key != "multinode" &&
-               key != "disagg" && key != "scenarios") {
-      unhonoured.Add(key, "unknown master-config field", name);
-    }
-  }
-  const YAML::Node scenarios = e["scenarios"];
-  if (!scenarios || !scenarios.IsMap()) {
-    return Status::InvalidArgument(where + ": missing mapping 'scenarios'");
-  }
-  for (const auto& kv : scenarios) {
-    const std::string kind = kv.first.as<std::string>("");
-    if (kind != "fixed-seq-len") {
-      unhonoured.Add("scenarios." + kind,
-                     "only fixed-seq-len scenarios are imported; skipped",
-                     name);
-    }
-  }
-  const YAML::Node fixed = scenarios["fixed-seq-len"];
-  if (!fixed) return Status::Ok();
-  if (!fixed.IsSequence()) {
-    return Status::InvalidArgument(where + ": fixed-seq-len must be a list");
-  }
-  for (size_t i = 0; i < fixed.size(); ++i) {
-    INFX_RETURN_IF_ERROR(
-        Sequence(name, base, values, fixed[i],
-                 fmt::format("{}.fixed-seq-len[{}]", where, i)));
-  }
-  return Status::Ok();
+  RecordUnhonouredKeys(name, e, values["disagg"] == "true");
+  return Scenarios(name, where, base, values, e);
 }
 
 }  // namespace
