@@ -339,6 +339,9 @@ try {
     assert.equal(s.total_points, 10000);
     perf.load_to_drawn_ms = await bp.evaluate(() => performance.now());
     perf.first_render_ms = s.render_ms;
+    perf.first_fetch_ms = s.fetch_ms;
+    perf.first_build_ms = s.build_ms;
+    perf.first_set_option_ms = s.set_option_ms;
     // Interaction: switch the y axis to log and wait for the redraw.
     const t0 = await bp.evaluate(() => performance.now());
     await bp.click('input[name=logy]');
@@ -346,6 +349,8 @@ try {
     const s2 = await summaryOf(bp);
     perf.toggle_log_axis_ms = (await bp.evaluate(() => performance.now())) - t0;
     perf.rerender_ms = s2.render_ms;
+    perf.rerender_fetch_ms = s2.fetch_ms;
+    perf.rerender_set_option_ms = s2.set_option_ms;
     // Hover response.
     const box = await (await bp.$('#chart')).boundingBox();
     const t1 = await bp.evaluate(() => performance.now());
