@@ -30,7 +30,8 @@ void PrintConfig(const emulator::EmulatorOptions& o,
         {"deployment", info.deployment_label},
         {"kv_capacity_tokens", info.kv_capacity_tokens},
         {"kv_blocks", info.kv_blocks},
-        {"block_size_tokens", emulator::kBlockSizeTokens},
+        {"block_size_tokens", info.block_size_tokens},
+        {"enable_prefix_caching", o.enable_prefix_caching},
         {"max_model_len", info.max_model_len},
         {"max_concurrency_isl1024_osl1024", info.max_concurrency_1k_1k},
         {"max_num_seqs", o.max_num_seqs},
@@ -45,7 +46,9 @@ void PrintConfig(const emulator::EmulatorOptions& o,
   t.AddRow({"served model name", info.served_model_name});
   t.AddRow({"deployment", info.deployment_label});
   t.AddRow({"KV capacity (tokens)", std::to_string(info.kv_capacity_tokens)});
-  t.AddRow({"KV blocks (16 tokens)", std::to_string(info.kv_blocks)});
+  t.AddRow({"KV blocks (" + std::to_string(info.block_size_tokens) + " tokens)",
+            std::to_string(info.kv_blocks)});
+  t.AddRow({"prefix caching", o.enable_prefix_caching ? "on" : "off"});
   t.AddRow({"max model len", std::to_string(info.max_model_len)});
   t.AddRow({"max concurrency (isl=osl=1024)",
             std::to_string(info.max_concurrency_1k_1k)});
@@ -131,6 +134,13 @@ void SetupEmulate(CLI::App& app) {
          "--kv-cache-fraction", o.kv_cache_fraction,
          "GPU memory fraction for the engine (vLLM --gpu-memory-utilization)")
       ->check(FiniteIn(0, 1));
+  cmd->add_option("--block-size", o.block_size,
+                  "KV-cache block size, tokens (prefix-cache hash block)")
+      ->capture_default_str()
+      ->check(IntIn(1, 4096));
+  cmd->add_flag("--enable-prefix-caching,!--no-enable-prefix-caching",
+                o.enable_prefix_caching,
+                "vLLM automatic prefix caching (default on)");
   cmd->add_option("--kv-capacity-tokens", o.kv_capacity_tokens,
                   "override KV capacity")
       ->check(IntIn(0, int64_t{1} << 40));

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <limits>
 
+#include "emulator/prefix_cache.h"
 #include "emulator/service.h"
 #include "http/sse.h"
 
@@ -108,6 +109,14 @@ void EmulatorServer::Impl::AddRoutes() {
     Status s = co_await ex.Respond(200, "application/json", body.dump());
     (void)s;
   });
+  // vLLM's POST /reset_prefix_cache: requests sent after the reply find
+  // nothing cached.
+  router.Add(verb::post, "/reset_prefix_cache",
+             [this](http::Exchange& ex) -> Awaitable {
+               engine->ResetPrefixCache();
+               Status s = co_await ex.Respond(200, "application/json", "");
+               (void)s;
+             });
   router.Add(verb::get, "/health", [](http::Exchange& ex) -> Awaitable {
     Status s = co_await ex.Respond(200, "application/json", "");
     (void)s;
@@ -208,6 +217,12 @@ Awaitable EmulatorServer::Impl::Completion(http::Exchange& ex, bool chat) {
   call.stream->prompt_tokens = call.prompt_tokens;
   call.stream->output_tokens = static_cast<int64_t>(call.plan.tokens.size());
   call.stream->token_ns.reserve(call.plan.tokens.size());
+  if (options.enable_prefix_caching) {
+    call.stream->block_hashes =
+        PromptBlockHashes(call.req.prompt_ids ? &*call.req.prompt_ids : nullptr,
+                          call.req.prompt_text, call.prompt_tokens,
+                          options.block_size, chat ? 1 : 0);
+  }
   call.timer = std::make_shared<asio::steady_timer>(ex.executor());
   call.stream->wake = [timer = call.timer, executor = ex.executor()] {
     asio::post(executor, [timer] { timer->cancel(); });

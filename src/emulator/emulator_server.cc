@@ -118,6 +118,8 @@ Status ValidateLimits(const EmulatorOptions& o) {
   }
   if (!(o.time_scale >= 0 && std::isfinite(o.time_scale)))
     return Status::InvalidArgument("--time-scale must be a finite number >= 0");
+  if (o.block_size < 1 || o.block_size > 4096)
+    return Status::InvalidArgument("--block-size must be in [1, 4096]");
   if (!(o.noise >= 0 && o.noise <= 1))
     return Status::InvalidArgument("--noise must be in [0, 1]");
   return Status::Ok();
@@ -180,11 +182,12 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
   info.kv_capacity_tokens = options.kv_capacity_tokens > 0
                                 ? options.kv_capacity_tokens
                                 : planned.memory.kv_capacity_tokens;
-  info.kv_blocks = info.kv_capacity_tokens / kBlockSizeTokens;
+  info.block_size_tokens = options.block_size;
+  info.kv_blocks = info.kv_capacity_tokens / options.block_size;
   const int64_t context = d.model.max_position_embeddings > 0
                               ? d.model.max_position_embeddings
                               : 131072;
-  info.max_model_len = std::min(context, info.kv_blocks * kBlockSizeTokens);
+  info.max_model_len = std::min(context, info.kv_blocks * options.block_size);
   info.max_concurrency_1k_1k =
       perf::MaxConcurrency(planned.memory, d, 1024, 1024);
   if (info.kv_blocks < 1) {
@@ -193,7 +196,8 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
   }
   EngineConfig engine_config;
   engine_config.scheduler = {options.max_num_seqs, options.max_batched_tokens,
-                             info.kv_blocks, kBlockSizeTokens};
+                             info.kv_blocks, options.block_size,
+                             options.enable_prefix_caching};
   engine_config.time_scale = options.time_scale;
   engine_config.noise = options.noise;
   engine_config.seed = options.seed;
@@ -279,6 +283,12 @@ http::asio::awaitable<void> EmulatorServer::Impl::Metrics(http::Exchange& ex) {
   w.AddCounter("vllm:request_success_total",
                "Count of successfully processed requests.", labels,
                static_cast<double>(metrics.success.load()));
+  w.AddCounter("vllm:prefix_cache_queries_total",
+               "Prefix cache queries, in terms of number of queried tokens.",
+               labels, static_cast<double>(c.prefix_cache_queries.load()));
+  w.AddCounter("vllm:prefix_cache_hits_total",
+               "Prefix cache hits, in terms of number of cached tokens.",
+               labels, static_cast<double>(c.prefix_cache_hits.load()));
   w.AddHistogram("vllm:time_to_first_token_seconds",
                  "Histogram of time to first token in seconds.", labels,
                  metrics.ttft_s.Read());

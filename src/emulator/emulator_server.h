@@ -6,7 +6,8 @@
 // steady_clock; tokens are emitted at step boundaries.
 //
 // Endpoints: POST /v1/completions, POST /v1/chat/completions, GET /v1/models,
-// GET /health, GET /version, GET /metrics (Prometheus, vLLM metric names). See
+// GET /health, GET /version, GET /metrics (Prometheus, vLLM metric names),
+// POST /reset_prefix_cache. See
 // docs/emulator.md for configuration, the trace format and the
 // pipeline-validation modes (answers, faults).
 //
@@ -46,6 +47,12 @@ struct EmulatorOptions {
   uint16_t port = 0;           // 0 = pick a free port
   int64_t max_num_seqs = 256;  // perf::SchedulerLimits defaults
   int64_t max_batched_tokens = 8192;
+  // KV-cache block size, tokens (vLLM --block-size); prefix caching hashes
+  // prompts in blocks of this size.
+  int64_t block_size = 16;
+  // vLLM's automatic prefix caching (on by default, as vLLM V1);
+  // emulator/prefix_cache.h.
+  bool enable_prefix_caching = true;
   // Fraction of HBM the engine may use (vLLM --gpu-memory-utilization);
   // <= 0 keeps the calibration's default.
   double kv_cache_fraction = 0;
@@ -79,7 +86,8 @@ struct EmulatorInfo {
   std::string engine;            // calibration used: "vllm", "sglang", ...
   std::string engine_version;    // GET /version's "version"
   int64_t kv_capacity_tokens = 0;
-  int64_t kv_blocks = 0;              // of kBlockSizeTokens
+  int64_t kv_blocks = 0;  // of block_size_tokens
+  int64_t block_size_tokens = 16;
   int64_t max_model_len = 0;          // context length accepted per request
   int64_t max_concurrency_1k_1k = 0;  // largest concurrency at isl=osl=1024
 };

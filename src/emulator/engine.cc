@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace infx::emulator {
 namespace {
@@ -88,6 +89,14 @@ void Engine::Abort(uint64_t id) {
   cv_.notify_one();
 }
 
+void Engine::ResetPrefixCache() {
+  {
+    std::lock_guard lock(mu_);
+    reset_prefix_cache_ = true;
+  }
+  cv_.notify_one();
+}
+
 // Moves submissions and aborts into the scheduler. Returns false on stop.
 bool Engine::TakeInbox(std::unique_lock<std::mutex>& lock) {
   if (stop_) return false;
@@ -95,9 +104,15 @@ bool Engine::TakeInbox(std::unique_lock<std::mutex>& lock) {
   std::vector<uint64_t> aborts;
   inbox.swap(inbox_);
   aborts.swap(abort_inbox_);
+  const bool reset = std::exchange(reset_prefix_cache_, false);
   lock.unlock();
+  if (reset) {
+    scheduler_.ResetPrefixCache();
+    counters_.prefix_cache_resets.fetch_add(1, std::memory_order_relaxed);
+  }
   for (auto& stream : inbox) {
-    scheduler_.Add({stream->id, stream->prompt_tokens, stream->output_tokens});
+    scheduler_.Add({stream->id, stream->prompt_tokens, stream->output_tokens,
+                    stream->block_hashes});
     counters_.prompt_tokens.fetch_add(stream->prompt_tokens,
                                       std::memory_order_relaxed);
     live_[stream->id] = std::move(stream);
@@ -156,6 +171,10 @@ void Engine::PublishStats() {
                               std::memory_order_relaxed);
   counters_.preemptions.store(scheduler_.total_preemptions(),
                               std::memory_order_relaxed);
+  counters_.prefix_cache_queries.store(scheduler_.prefix_query_tokens(),
+                                       std::memory_order_relaxed);
+  counters_.prefix_cache_hits.store(scheduler_.prefix_hit_tokens(),
+                                    std::memory_order_relaxed);
 }
 
 void Engine::Run() {
@@ -169,7 +188,8 @@ void Engine::Run() {
     if (scheduler_.idle()) {
       PublishStats();
       cv_.wait(lock, [this] {
-        return stop_ || !inbox_.empty() || !abort_inbox_.empty();
+        return stop_ || !inbox_.empty() || !abort_inbox_.empty() ||
+               reset_prefix_cache_;
       });
       step_start = SteadyClock::now();
       continue;

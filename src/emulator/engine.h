@@ -35,7 +35,8 @@ inline int64_t NowNs() {
 struct RequestStream {
   uint64_t id = 0;
   int64_t prompt_tokens = 0;
-  int64_t output_tokens = 0;  // planned, >= 1
+  int64_t output_tokens = 0;           // planned, >= 1
+  std::vector<uint64_t> block_hashes;  // prompt blocks (prefix caching)
 
   std::mutex mu;
   std::vector<int64_t> token_ns;  // engine time (steady ns) of each token
@@ -74,6 +75,9 @@ struct EngineCounters {
   std::atomic<int64_t> preemptions{0};
   std::atomic<int64_t> steps{0};
   std::atomic<int64_t> finished{0};
+  std::atomic<int64_t> prefix_cache_queries{0};  // prompt tokens looked up
+  std::atomic<int64_t> prefix_cache_hits{0};     // of which cached
+  std::atomic<int64_t> prefix_cache_resets{0};
 };
 
 class Engine {
@@ -86,6 +90,9 @@ class Engine {
   void Submit(std::shared_ptr<RequestStream> stream);
   // Cancels a request (client gone); no more tokens are delivered.
   void Abort(uint64_t id);
+  // Drops the prefix cache before any request submitted after this call
+  // is scheduled (POST /reset_prefix_cache).
+  void ResetPrefixCache();
   // Aborts everything in flight (streams see aborted) and joins. Idempotent.
   void Stop();
 
@@ -112,6 +119,7 @@ class Engine {
   std::vector<std::shared_ptr<RequestStream>> inbox_;
   std::vector<uint64_t> abort_inbox_;
   bool stop_ = false;
+  bool reset_prefix_cache_ = false;
   bool started_ = false;
   std::thread thread_;
 

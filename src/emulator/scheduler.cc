@@ -5,7 +5,7 @@
 namespace infx::emulator {
 
 Scheduler::Scheduler(SchedulerConfig config)
-    : config_(config), free_blocks_(config.num_blocks) {
+    : config_(config), cache_(config.num_blocks, config.enable_prefix_caching) {
   config_.block_size_tokens = std::max<int64_t>(1, config_.block_size_tokens);
   config_.max_batched_tokens = std::max<int64_t>(1, config_.max_batched_tokens);
   config_.max_num_seqs = std::max<int64_t>(1, config_.max_num_seqs);
@@ -25,8 +25,43 @@ void Scheduler::Add(const SeqSpec& spec) {
 }
 
 void Scheduler::Free(Seq& seq) {
-  free_blocks_ += seq.blocks;
-  seq.blocks = 0;
+  cache_.Release(seq.holds, seq.plain);
+  seq.holds.clear();
+  seq.plain = 0;
+}
+
+// On admission: the longest cached prefix of the prompt counts as
+// computed (at most floor((prompt - 1) / block) blocks, so the last prompt
+// token is always computed, as vLLM).
+void Scheduler::TakeCachedPrefix(Seq& seq) {
+  if (seq.computed > 0 || seq.spec.block_hashes.empty()) return;
+  const int64_t max_blocks =
+      (seq.spec.prompt_tokens - 1) / config_.block_size_tokens;
+  const int64_t hit = cache_.Match(seq.spec.block_hashes, max_blocks);
+  if (!seq.counted) {
+    seq.counted = true;
+    prefix_query_tokens_ += seq.spec.prompt_tokens;
+    prefix_hit_tokens_ += hit * config_.block_size_tokens;
+  }
+  if (hit == 0) return;
+  cache_.Acquire(seq.spec.block_hashes, hit, seq.holds);
+  seq.computed = hit * config_.block_size_tokens;
+}
+
+// Full prompt blocks computed so far become cached (held by `seq`).
+void Scheduler::RegisterComputed(Seq& seq) {
+  const int64_t full =
+      std::min<int64_t>(std::min(seq.computed, seq.spec.prompt_tokens) /
+                            config_.block_size_tokens,
+                        static_cast<int64_t>(seq.spec.block_hashes.size()));
+  // Blocks [0, holds) are held cached; later ones are plain until here.
+  for (auto b = static_cast<int64_t>(seq.holds.size()); b < full; ++b) {
+    if (seq.plain == 0) break;
+    auto hold = cache_.Register(seq.spec.block_hashes[static_cast<size_t>(b)]);
+    if (!hold) break;  // cached by another request meanwhile: stays plain
+    seq.holds.push_back(*hold);
+    --seq.plain;
+  }
 }
 
 bool Scheduler::Abort(uint64_t id) {
@@ -40,11 +75,10 @@ bool Scheduler::Abort(uint64_t id) {
 }
 
 bool Scheduler::Reserve(Seq& seq, int64_t tokens) {
-  const int64_t extra = BlocksFor(tokens) - seq.blocks;
+  const int64_t extra = BlocksFor(tokens) - seq.blocks();
   if (extra <= 0) return true;
-  if (extra > free_blocks_) return false;
-  free_blocks_ -= extra;
-  seq.blocks += extra;
+  if (!cache_.Allocate(extra)) return false;
+  seq.plain += extra;
   return true;
 }
 
@@ -91,8 +125,13 @@ void Scheduler::ScheduleWaiting(int64_t& budget) {
   while (!waiting_.empty() && budget > 0 &&
          num_running() < config_.max_num_seqs) {
     Seq& seq = seqs_.at(waiting_.front());
+    TakeCachedPrefix(seq);
     const int64_t n = std::min(seq.known() - seq.computed, budget);
-    if (!Reserve(seq, seq.computed + n)) break;
+    if (!Reserve(seq, seq.computed + n)) {
+      Free(seq);  // gives back the cached prefix it took
+      seq.computed = 0;
+      break;
+    }
     waiting_.pop_front();
     running_.push_back(seq.spec.id);
     Push(seq, n);
@@ -127,6 +166,7 @@ void Scheduler::Complete(std::vector<TokenEvent>& out) {
     if (it == seqs_.end()) continue;
     Seq& seq = it->second;
     seq.computed += s.new_tokens;
+    if (!seq.spec.block_hashes.empty()) RegisterComputed(seq);
     if (seq.computed < seq.known()) continue;  // prefill chunk, no token yet
     const int64_t index = seq.outputs++;
     const bool finished = seq.outputs >= seq.spec.output_tokens;

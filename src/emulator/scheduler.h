@@ -4,7 +4,9 @@
 // request is admitted only when the blocks for its scheduled tokens are
 // free, recompute preemption of the most recently admitted running request
 // when the cache runs out, a per-step token budget (max_batched_tokens)
-// with chunked prefill, and max_num_seqs.
+// with chunked prefill, and max_num_seqs. With prefix caching
+// (emulator/prefix_cache.h) a request admitted with a cached prefix starts
+// with those tokens computed, so only the rest is prefilled.
 //
 // Pure logic with no clock: Schedule() plans a step, Complete() applies it
 // and reports the tokens it produced. A request produces its first token in
@@ -18,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "emulator/prefix_cache.h"
 #include "perf/step_time.h"
 
 namespace infx::emulator {
@@ -27,12 +30,16 @@ struct SchedulerConfig {
   int64_t max_batched_tokens = 8192;
   int64_t num_blocks = 0;  // KV-cache capacity in blocks
   int64_t block_size_tokens = 16;
+  bool enable_prefix_caching = false;  // vLLM's automatic prefix caching
 };
 
 struct SeqSpec {
   uint64_t id = 0;
   int64_t prompt_tokens = 1;  // >= 1
   int64_t output_tokens = 1;  // tokens to generate, >= 1
+  // Hash chain of the prompt's full blocks (PromptBlockHashes); empty = no
+  // prefix caching for this request.
+  std::vector<uint64_t> block_hashes = {};
 };
 
 // One request's share of a planned step.
@@ -74,35 +81,53 @@ class Scheduler {
 
   int64_t num_running() const { return static_cast<int64_t>(running_.size()); }
   int64_t num_waiting() const { return static_cast<int64_t>(waiting_.size()); }
-  int64_t used_blocks() const { return config_.num_blocks - free_blocks_; }
+  int64_t used_blocks() const {
+    return config_.num_blocks - cache_.free_blocks();
+  }
   int64_t total_blocks() const { return config_.num_blocks; }
   int64_t total_preemptions() const { return total_preemptions_; }
   bool idle() const { return running_.empty() && waiting_.empty(); }
+  // Prompt tokens looked up in / found in the prefix cache, counted once per
+  // request at its first admission (vllm:prefix_cache_queries / _hits).
+  int64_t prefix_query_tokens() const { return prefix_query_tokens_; }
+  int64_t prefix_hit_tokens() const { return prefix_hit_tokens_; }
+  // Drops every cached prefix (POST /reset_prefix_cache); returns how many
+  // blocks were uncached.
+  int64_t ResetPrefixCache() { return cache_.Reset(); }
   const SchedulerConfig& config() const { return config_; }
 
  private:
   struct Seq {
     SeqSpec spec;
-    int64_t computed = 0;  // tokens in the KV cache
-    int64_t outputs = 0;   // tokens produced so far
-    int64_t blocks = 0;    // blocks held
+    int64_t computed = 0;          // tokens in the KV cache
+    int64_t outputs = 0;           // tokens produced so far
+    int64_t plain = 0;             // uncached blocks held
+    std::vector<BlockHold> holds;  // cached blocks held (prompt order)
+    bool counted = false;          // prefix-cache query counted
+    int64_t blocks() const {
+      return plain + static_cast<int64_t>(holds.size());
+    }
     int64_t known() const { return spec.prompt_tokens + outputs; }
   };
   int64_t BlocksFor(int64_t tokens) const;
   bool Reserve(Seq& seq, int64_t tokens);  // grows seq's blocks to hold tokens
   void Free(Seq& seq);
+  void TakeCachedPrefix(Seq& seq);
+  void RegisterComputed(Seq& seq);
   void PreemptLast();
   void ScheduleRunning(int64_t& budget);
   void ScheduleWaiting(int64_t& budget);
   void Push(Seq& seq, int64_t n);
 
   SchedulerConfig config_;
-  int64_t free_blocks_ = 0;
+  PrefixCache cache_;
   std::unordered_map<uint64_t, Seq> seqs_;
   std::vector<uint64_t> running_;  // admission order
   std::deque<uint64_t> waiting_;
   StepPlan plan_;
   int64_t total_preemptions_ = 0;
+  int64_t prefix_query_tokens_ = 0;
+  int64_t prefix_hit_tokens_ = 0;
 };
 
 }  // namespace infx::emulator
