@@ -48,6 +48,9 @@ struct SweepFlags {
   bool retry_failed = false;
   bool plan = false;
   int budget = 0;
+  std::string search = "adaptive";  // --search adaptive|grid-cull
+  std::string sla;                  // --sla "p99_ttft_ms<=2000,..."
+  double gain_threshold = 0.002;
   bool list = false;
   bool json = false;
   bool quiet = false;
@@ -127,6 +130,7 @@ void PrintSummary(const sweep::SweepSummary& s, int full_grid) {
       s.points_measured + s.points_resumed + s.points_failed_stored, full_grid,
       FormatFixed(s.elapsed_s, 0) + " s",
       s.interrupted ? " (interrupted; continue with --resume)" : "");
+  for (const auto& line : s.search_notes) std::cerr << line << "\n";
   for (const auto& f : s.failures) {
     std::cerr << fmt::format("  failed: {}: {}\n", f.config_key, f.what);
   }
@@ -176,6 +180,7 @@ Status Conclude(const SweepFlags& f, store::ResultsStore& store, int64_t run_id,
         {"failed_accuracy_configs", analysis.accuracy.FailedConfigs()},
         {"full_grid_points", full_grid},
         {"interrupted", summary.interrupted},
+        {"search", summary.search},
         {"frontier", frontier::FrontierJson(analysis)}};
     std::cout << j.dump(2) << "\n";
   } else {
@@ -190,7 +195,7 @@ Status Conclude(const SweepFlags& f, store::ResultsStore& store, int64_t run_id,
 Status RunClusterCommand(const SweepFlags& f, LoadedMatrix input,
                          executor::ExecutorSettings settings,
                          std::atomic<bool>* cancel) {
-  if (!f.inferencex_path.empty() || f.plan) {
+  if (!f.inferencex_path.empty() || f.plan || !f.sla.empty()) {
     return Status::InvalidArgument(
         "--executor " + executor::ExecutorName(settings.kind) +
         " runs matrix files (not --from-inferencex or --plan)");
@@ -340,9 +345,13 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   options.progress_is_tty = isatty(STDERR_FILENO) != 0;
   options.cancel = cancel;
   sweep::SweepSummary summary;
-  if (f.plan) {
+  if (f.plan || !f.sla.empty()) {
     sweep::PlanSweepOptions po;
     po.budget_points = f.budget;
+    po.search = f.search == "grid-cull" ? sweep::SearchMode::kGridCull
+                                        : sweep::SearchMode::kAdaptive;
+    po.gain_threshold = f.gain_threshold;
+    po.sla = f.sla;
     INFX_ASSIGN_OR_RETURN(summary, sweep::RunPlannedSweep(options, po, *store));
   } else {
     INFX_ASSIGN_OR_RETURN(summary, sweep::RunSweep(options, *store));
@@ -386,10 +395,25 @@ void SetupSweep(CLI::App& app) {
                 "resume, and measure again the points stored as failed (no "
                 "request succeeded); plain --resume keeps them");
   cmd->add_flag("--plan", flags->plan,
-                "let the planner pick configs and concurrencies, then refine "
-                "adaptively where the measured frontier is least resolved");
+                "measure part of the grid: the planner's predictions, "
+                "corrected by what is measured, choose each next point "
+                "(--search)");
+  cmd->add_option("--search", flags->search,
+                  "with --plan: adaptive (expected hypervolume improvement; "
+                  "default) or grid-cull (planner cut + gap refinement)")
+      ->check(CLI::IsMember({"adaptive", "grid-cull"}));
   cmd->add_option("--budget", flags->budget,
-                  "with --plan: points to measure (default: half the grid)");
+                  "with --plan/--sla: points to measure (default: a quarter "
+                  "of the grid for adaptive, half for grid-cull, a third for "
+                  "--sla)");
+  cmd->add_option("--gain-threshold", flags->gain_threshold,
+                  "adaptive: stop when the best expected gain is below this "
+                  "share of the predicted full-grid hypervolume")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--sla", flags->sla,
+                  "find per config the highest concurrency meeting every "
+                  "constraint, e.g. \"p99_ttft_ms<=2000,median_tpot_ms<=50\" "
+                  "(any stored metric; implies --plan)");
   cmd->add_flag("--list", flags->list, "print the points and exit");
   cmd->add_flag("--json", flags->json,
                 "print the summary and frontier as JSON");

@@ -203,13 +203,26 @@ std::vector<Candidate> FrontierSearch::Next(int max_points) {
     scale[c.in.scenario] = std::max(1e-12, PredictedGridHv(c.in.scenario));
   }
   std::set<std::pair<int, int>> taken;
+  std::map<std::string, int> room_of;  // scenario -> points it may still get
+  if (o_.scenario_share > 0) {
+    for (const auto& r : Report()) {
+      room_of[r.scenario] = std::max(
+          0, static_cast<int>(r.grid_points * o_.scenario_share + 1e-9) -
+                 r.points);
+    }
+  }
   double best_rel = 0;
+  bool capped = false;
   while (static_cast<int>(picks.size()) < room) {
     std::optional<Candidate> best;
     best_rel = 0;
     for (size_t i = 0; i < curves_.size(); ++i) {
       if (dropped_.count(static_cast<int>(i))) continue;
       const std::string& s = curves_[i].in.scenario;
+      if (o_.scenario_share > 0 && room_of[s] <= 0) {
+        capped = true;
+        continue;
+      }
       for (int level : Levels(static_cast<int>(i))) {
         if (taken.count({static_cast<int>(i), level})) continue;
         const Candidate c = Score(static_cast<int>(i), level, fronts[s]);
@@ -219,13 +232,19 @@ std::vector<Candidate> FrontierSearch::Next(int max_points) {
     }
     if (!best || best_rel < o_.gain_threshold) break;
     picks.push_back(*best);
+    --room_of[curves_[best->curve].in.scenario];
     taken.insert({best->curve, best->concurrency});
     // Believe the pick's mean until it is measured: the batch spreads.
     if (auto e = Estimate(best->curve, best->concurrency)) {
       fronts[curves_[best->curve].in.scenario].push_back(e->first);
     }
   }
-  if (picks.empty()) {
+  if (picks.empty() && capped && best_rel < o_.gain_threshold) {
+    stop_reason_ = fmt::format(
+        "budget spent: {} points, every scenario at its {:.0f}% share or "
+        "below the gain threshold",
+        points_used_, o_.scenario_share * 100);
+  } else if (picks.empty()) {
     stop_reason_ = fmt::format(
         "expected gain below the threshold: best {:.3f}% of the predicted "
         "full-grid hypervolume < {:.3f}%",

@@ -55,7 +55,10 @@ struct CurveInput {
 };
 
 struct SearchOptions {
-  int budget_points = 0;          // measurements allowed (> 0)
+  int budget_points = 0;  // measurements allowed (> 0)
+  // When > 0, a scenario gets at most this share of its grid points (so
+  // every model x workload stays within the share, not only the total).
+  double scenario_share = 0;
   double gain_threshold = 0.002;  // of the predicted full-grid hypervolume
   double optimism_sigmas = 2.0;
   bool between_levels = true;  // geometric means near the knee

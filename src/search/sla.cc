@@ -113,30 +113,6 @@ double SlaSearch::Margin(const std::optional<Observation>& o) const {
   return SlaMargin(metrics, sla_);
 }
 
-namespace {
-
-// Predicted worst log margin at `conc`; nullopt when nothing is predicted.
-// Constraints on metrics the planner does not predict count as met.
-std::optional<double> PredictedMargin(const CurveInput& in, int conc,
-                                      const std::vector<SlaConstraint>& sla) {
-  if (!in.predict) return std::nullopt;
-  auto p = in.predict(conc);
-  if (!p) return std::nullopt;
-  p->metrics.emplace("interactivity_tok_s_user", p->x);
-  p->metrics.emplace("tput_per_gpu_total", p->y);
-  double worst = -kInf;
-  for (const auto& c : sla) {
-    auto v = PredictedMetric(*p, c.metric);
-    if (!v) continue;
-    const double x = std::max(*v, 1e-12);
-    worst = std::max(worst,
-                     c.at_most ? std::log(x / c.bound) : std::log(c.bound / x));
-  }
-  return worst == -kInf ? 0.0 : worst;
-}
-
-}  // namespace
-
 std::optional<int> SlaSearch::Probe(int ci) const {
   const Curve& c = curves_[ci];
   const auto& lv = c.in.levels;
@@ -167,31 +143,66 @@ std::optional<int> SlaSearch::Probe(int ci) const {
     });
   }
   if (lo && hi) return inside[inside.size() / 2];
-  // Open bracket: trust the prediction, shifted by the residual measured at
-  // the nearest end, to jump; else step one grid level.
-  std::optional<double> shift;
-  if (lo || hi) {
-    const int at = lo ? *lo : *hi;
-    if (auto pm = PredictedMargin(c.in, at, sla_)) {
-      shift = Margin(c.measured.at(at)) - *pm;
-    }
-  } else {
-    shift = 0.0;
-  }
+  // Open bracket: jump to the highest level estimated to pass.
   std::optional<int> pick;
-  if (shift) {
-    for (int l : inside) {
-      auto pm = PredictedMargin(c.in, l, sla_);
-      if (pm && *pm + *shift <= 0) pick = l;  // highest predicted pass
-    }
+  bool estimated = false;
+  for (int l : inside) {
+    auto m = EstimatedMargin(ci, l);
+    estimated = estimated || m.has_value();
+    if (m && *m <= 0) pick = l;
   }
   if (pick) return pick;
-  if (!lo && !hi) {
-    return shift && PredictedMargin(c.in, inside.front(), sla_)
-               ? inside.front()
-               : inside[inside.size() / 2];
+  if (!estimated) return inside[inside.size() / 2];
+  return inside.front();  // nothing estimated to pass: the lowest level
+}
+
+std::optional<double> SlaSearch::EstimatedMargin(int ci, int level) const {
+  const Curve& c = curves_[ci];
+  std::optional<Observation> pred_l;
+  if (c.in.predict) pred_l = c.in.predict(level);
+  double worst = -kInf;
+  bool known = false;
+  for (const auto& k : sla_) {
+    // Measured values of this metric, nearest `level` first (log distance).
+    std::vector<std::pair<int, double>> seen;
+    for (const auto& [at, o] : c.measured) {
+      if (!o) continue;
+      auto metrics = o->metrics;
+      metrics.emplace("interactivity_tok_s_user", o->x);
+      metrics.emplace("tput_per_gpu_total", o->y);
+      auto it = metrics.find(k.metric);
+      if (it != metrics.end() && it->second > 0)
+        seen.push_back({at, it->second});
+    }
+    std::sort(seen.begin(), seen.end(), [&](const auto& a, const auto& b) {
+      return std::abs(std::log(double(a.first) / level)) <
+             std::abs(std::log(double(b.first) / level));
+    });
+    std::optional<double> v;
+    if (seen.size() >= 2 && seen[0].first != seen[1].first) {
+      // Secant in log-log space through the two nearest measurements.
+      const double slope = std::log(seen[1].second / seen[0].second) /
+                           std::log(double(seen[1].first) / seen[0].first);
+      v = seen[0].second *
+          std::exp(slope * std::log(double(level) / seen[0].first));
+    } else if (pred_l) {
+      auto p = PredictedMetric(*pred_l, k.metric);
+      if (p && !seen.empty() && c.in.predict) {
+        // The prediction scaled by the residual of the one measurement.
+        auto pm = c.in.predict(seen[0].first);
+        auto p0 = pm ? PredictedMetric(*pm, k.metric) : std::nullopt;
+        if (p0 && *p0 > 0) v = *p * seen[0].second / *p0;
+      } else if (p) {
+        v = p;
+      }
+    }
+    if (!v || !(*v > 0) || !std::isfinite(*v)) continue;
+    known = true;
+    worst = std::max(
+        worst, k.at_most ? std::log(*v / k.bound) : std::log(k.bound / *v));
   }
-  return lo ? inside.front() : inside.back();
+  if (!known) return std::nullopt;
+  return worst;
 }
 
 std::vector<std::pair<int, int>> SlaSearch::Next() {
@@ -252,6 +263,14 @@ SlaCurveResult SlaSearch::Result(int curve) const {
       r.interpolated =
           std::exp(std::log(*r.best_concurrency) +
                    t * (std::log(*hi) - std::log(*r.best_concurrency)));
+    }
+  }
+  r.boundary_level = r.best_concurrency;
+  if (r.interpolated) {
+    for (int l : c.in.levels) {
+      if (l <= *r.interpolated + 1e-9 && l < *hi && l > *r.boundary_level) {
+        r.boundary_level = l;
+      }
     }
   }
   if (!r.best_concurrency && r.note.empty()) r.note = "no level meets the SLA";

@@ -3,13 +3,16 @@
 // "p99_ttft_ms<=2000,median_tpot_ms<=50" (any stored metric, `<=` or `>=`).
 //
 // Per curve: the first probe is the highest grid level whose predicted
-// metrics meet the SLA (the lowest when none does). Then the bracket
-// [highest passing, lowest failing] is narrowed: while it is open upwards
-// the next grid level up is probed, while open downwards the next one down;
-// once closed, the next probe is the grid level inside it nearest the
-// interpolated crossing (the constraints' log margins interpolated linearly
-// in log concurrency). The search of a curve ends when no grid level is
-// left inside the bracket, when the load saturates (search/saturation.h) or
+// metrics meet the SLA (the lowest when none does). While the bracket
+// [highest passing, lowest failing] is open on one side, the next probe is
+// the highest level inside it estimated to pass: each constraint's metric
+// extrapolated in log-log space through the two nearest measurements
+// (secant), or the prediction scaled by the residual of the one
+// measurement, or the prediction alone (the lowest level when nothing is
+// estimated to pass). Once closed, the next probe is the grid level inside
+// it nearest the interpolated crossing (the worst log margin interpolated
+// linearly in log concurrency). The search of a curve ends when no grid level
+// is left inside the bracket, when the load saturates (search/saturation.h) or
 // when its point budget is spent. The boundary is the highest passing
 // measured level, and the interpolated crossing is reported beside it.
 //
@@ -54,7 +57,11 @@ std::optional<double> PredictedMetric(const Observation& prediction,
 struct SlaCurveResult {
   std::optional<int> best_concurrency;  // highest passing measured level
   std::optional<double> interpolated;   // crossing estimate (concurrency)
-  std::optional<Observation> best;      // the point at best_concurrency
+  // Highest grid level at or below the crossing estimate (below the lowest
+  // failing level), else best_concurrency: the grid's boundary as the
+  // bracket and interpolation estimate it.
+  std::optional<int> boundary_level;
+  std::optional<Observation> best;  // the point at best_concurrency
   bool saturated = false;
   std::string note;  // how it ended
   int points = 0;
@@ -82,6 +89,11 @@ class SlaSearch {
     std::string note;
   };
   std::optional<int> Probe(int curve) const;
+  // Worst log margin estimated at `level`: per constraint, the secant
+  // (log-log) through the curve's two measurements nearest it, else the
+  // prediction scaled by the one measurement's residual, else the
+  // prediction; nullopt when no constraint can be estimated.
+  std::optional<double> EstimatedMargin(int curve, int level) const;
   double Margin(const std::optional<Observation>& o) const;
   std::vector<Curve> curves_;
   std::vector<SlaConstraint> sla_;

@@ -115,3 +115,37 @@ TEST(SlaSearchTest, FailedPointsCountAsMisses) {
 
 }  // namespace
 }  // namespace infx::search
+
+namespace infx::search {
+namespace {
+
+// The planner predicts a flat median TTFT while the measured p99 grows with
+// the square of the load: the secant through the measurements, not the
+// prediction's shape, must find the boundary; the interpolated crossing
+// names the grid level.
+TEST(SlaSearchTest, SecantFindsTheBoundaryOfAMisShapedPrediction) {
+  CurveInput in = Linear(10, 10);
+  in.predict = [](int c) -> std::optional<Observation> {
+    Observation o{100.0 / c, 10.0 * c, {}};
+    o.metrics["median_ttft_ms"] = 10;
+    return o;
+  };
+  SlaSearch s({in}, ParseSla("p99_ttft_ms<=300").value(), 100);
+  auto measure = [](int c) {
+    Observation o{100.0 / c, 10.0 * c, {}};
+    o.metrics["p99_ttft_ms"] = 0.5 * c * c;  // crossing at c = 24.5
+    return o;
+  };
+  for (auto next = s.Next(); !next.empty(); next = s.Next()) {
+    for (auto [curve, c] : next) s.Observe(curve, c, measure(c));
+  }
+  const auto r = s.Result(0);
+  EXPECT_EQ(r.best_concurrency, 16);
+  EXPECT_EQ(r.boundary_level, 16);
+  ASSERT_TRUE(r.interpolated.has_value());
+  EXPECT_NEAR(*r.interpolated, 24.5, 2.5);
+  EXPECT_LE(r.points, 4);
+}
+
+}  // namespace
+}  // namespace infx::search

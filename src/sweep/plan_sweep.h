@@ -24,8 +24,20 @@
 
 namespace infx::sweep {
 
+// How --plan chooses points: kGridCull is the planner cut plus gap
+// refinement below; kAdaptive the expected-hypervolume-improvement search
+// (sweep/adaptive_sweep.h, search/frontier_search.h); kSla the SLA
+// bracketing search (search/sla.h), chosen by giving `sla`.
+enum class SearchMode { kGridCull, kAdaptive, kSla };
+
 struct PlanSweepOptions {
-  int budget_points = 0;           // 0 = half the full grid (at least 1)
+  SearchMode search = SearchMode::kGridCull;
+  // 0 = default: half the full grid (grid-cull), a quarter (adaptive), a
+  // third (SLA); at least 1.
+  int budget_points = 0;
+  double gain_threshold = 0.002;   // adaptive: of predicted full-grid HV
+  int round_points = 4;            // adaptive: points measured per round
+  std::string sla;                 // "p99_ttft_ms<=2000,median_tpot_ms<=50"
   double predicted_margin = 0.25;  // model uncertainty for the first cut
   double drop_margin = 0.30;       // measured: "well below the frontier"
   double initial_share = 0.6;      // of the budget spent before refining

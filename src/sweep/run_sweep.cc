@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 
+#include "sweep/adaptive_sweep.h"
 #include "sweep/plan_sweep.h"
 #include "sweep/progress.h"
 #include "sweep/runner.h"
@@ -139,6 +140,10 @@ Status Refine(const SweepOptions& round_options, const PlanSweepOptions& plan,
 Result<SweepSummary> RunPlannedSweep(const SweepOptions& options,
                                      const PlanSweepOptions& plan,
                                      store::ResultsStore& store) {
+  if (!plan.sla.empty()) return RunSlaSweep(options, plan, store);
+  if (plan.search == SearchMode::kAdaptive) {
+    return RunAdaptiveSweep(options, plan, store);
+  }
   const Matrix& m = options.matrix;
   const int grid = static_cast<int>(ExpandPoints(m).size());
   const int budget =

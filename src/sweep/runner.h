@@ -92,6 +92,11 @@ struct SweepSummary {
   std::vector<PointFailure> failures;
   bool interrupted = false;
   double elapsed_s = 0;
+  // --plan adaptive / --sla: what the search did (points vs grid,
+  // hypervolume reached, dropped configs, SLA boundaries); null otherwise.
+  // Schema: docs/matrix.md "`--plan`".
+  nlohmann::json search;
+  std::vector<std::string> search_notes;  // the same, as human lines
 };
 
 // Runs `points` (indices into options.matrix) on `target`, storing into
