@@ -72,6 +72,19 @@ Result<BpeModel> BpeModel::Create(
   return m;
 }
 
+bool BpeModel::MarkerFollowsCharInAnyToken(std::string_view marker) const {
+  for (const auto& [token, id] : vocab_) {
+    for (size_t pos = token.find(marker, 1); pos != std::string::npos;
+         pos = token.find(marker, pos + 1)) {
+      if (pos < marker.size() ||
+          token.compare(pos - marker.size(), marker.size(), marker) != 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 const std::string* BpeModel::IdToToken(int32_t id) const {
   if (id < 0 || id >= Size()) return nullptr;
   const std::string& t = id_to_token_[id];

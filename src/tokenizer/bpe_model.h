@@ -40,6 +40,10 @@ class BpeModel {
   // Appends the ids of `word` (UTF-8; one BPE word, split into characters).
   void EncodeWord(std::string_view word, std::vector<int32_t>& out) const;
 
+  // True if some token has `marker` right after another character (so a
+  // merge can join a word ending before `marker` with the next).
+  bool MarkerFollowsCharInAnyToken(std::string_view marker) const;
+
   // Token string of `id`, or nullptr if the model has no such id.
   const std::string* IdToToken(int32_t id) const;
   // Id of `token`, or -1.

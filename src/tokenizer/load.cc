@@ -130,6 +130,11 @@ Result<Tokenizer> Tokenizer::FromTokenizerJson(const json& j,
                                    ": malformed tokenizer.json: " + e.what());
   }
   impl->BuildSplitters();
+  const std::string marker = "\u2581";
+  if (impl->pre_tokenizer.empty() &&
+      !impl->model.MarkerFollowsCharInAnyToken(marker)) {
+    impl->word_marker = marker;
+  }
   Tokenizer tok;
   const std::string dump = j.value("pre_tokenizer", json()).dump() +
                            j.value("decoder", json()).dump();

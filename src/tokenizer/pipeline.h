@@ -47,6 +47,7 @@ class PreTokenizer {
   // for the section at the start of the input) into BPE words.
   std::vector<std::string> Split(const std::string& text,
                                  bool first_section) const;
+  bool empty() const { return steps_.empty(); }
 
  private:
   struct Step {

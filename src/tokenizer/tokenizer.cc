@@ -1,5 +1,9 @@
 #include "tokenizer/tokenizer.h"
 
+#include <deque>
+#include <string_view>
+#include <unordered_map>
+
 #include "tokenizer/tokenizer_impl.h"
 #include "tokenizer/utf8.h"
 
@@ -30,9 +34,54 @@ void Tokenizer::Impl::BuildSplitters() {
   }
 }
 
+namespace {
+
+// Splits `text` before every `marker` that follows a different character.
+std::vector<std::string_view> CutBeforeMarker(std::string_view text,
+                                              std::string_view marker) {
+  std::vector<std::string_view> words;
+  size_t start = 0;
+  for (size_t pos = text.find(marker, 1); pos != std::string_view::npos;
+       pos = text.find(marker, pos + marker.size())) {
+    const bool after_marker =
+        pos >= marker.size() &&
+        text.compare(pos - marker.size(), marker.size(), marker) == 0;
+    if (!after_marker && pos > start) {
+      words.push_back(text.substr(start, pos - start));
+      start = pos;
+    }
+  }
+  words.push_back(text.substr(start));
+  return words;
+}
+
+// Words seen in one Encode call and their ids (text repeats its words).
+class WordCache {
+ public:
+  void Encode(const BpeModel& model, std::string_view word,
+              std::vector<int32_t>& out) {
+    if (word.size() > 64) return model.EncodeWord(word, out);
+    auto it = cache_.find(word);
+    if (it == cache_.end()) {
+      std::vector<int32_t> ids;
+      model.EncodeWord(word, ids);
+      keys_.emplace_back(word);
+      it = cache_.emplace(keys_.back(), std::move(ids)).first;
+    }
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+
+ private:
+  std::deque<std::string> keys_;  // stable storage for the views
+  std::unordered_map<std::string_view, std::vector<int32_t>> cache_;
+};
+
+}  // namespace
+
 void Tokenizer::EncodeSection(const std::string& text, bool first_section,
                               std::vector<int32_t>& out) const {
   const Impl& m = *impl_;
+  WordCache cache;
   std::string normalized = text;
   m.normalizer.Apply(normalized);
   const auto pieces = m.normalized_splitter.Split(normalized);
@@ -45,7 +94,13 @@ void Tokenizer::EncodeSection(const std::string& text, bool first_section,
     if (piece.text.empty()) continue;
     for (const std::string& word :
          m.pre_tokenizer.Split(piece.text, first_section && k == 0)) {
-      m.model.EncodeWord(word, out);
+      if (m.word_marker.empty()) {
+        cache.Encode(m.model, word, out);
+      } else {
+        for (std::string_view w : CutBeforeMarker(word, m.word_marker)) {
+          cache.Encode(m.model, w, out);
+        }
+      }
     }
   }
 }

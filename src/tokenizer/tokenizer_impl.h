@@ -25,6 +25,11 @@ struct Tokenizer::Impl {
   AddedTokenSplitter raw_splitter, normalized_splitter;
   std::vector<size_t> raw_index, normalized_index;
   int32_t vocab_size = 0;
+  // SentencePiece style (no pre-tokenizer): the normalized text may be cut
+  // before every "▁" that follows another character, because no token spans
+  // such a point (checked on the vocab); BPE then runs per word, which gives
+  // the same ids much faster than one BPE over the whole text.
+  std::string word_marker;
 
   // Fills the splitters from `added` (after the normalizer is set).
   void BuildSplitters();
