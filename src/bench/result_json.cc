@@ -146,6 +146,16 @@ json BenchResultToJson(const BenchResult& r) {
   j["goodput_slos"] = std::move(slo);
   j["prompt_token_mismatches"] = m.prompt_token_mismatches;
   j["prompts_truncated"] = m.prompts_truncated;
+  j["prompt_tokens_checked"] = m.prompt_tokens_checked;
+  j["client_prompt_tokens"] = m.client_prompt_tokens;
+  j["server_prompt_tokens"] = m.server_prompt_tokens;
+  j["tokenizer"] = r.config.tokenizer_path;
+  if (!r.config.tokenizer_path.empty()) {
+    j["prompt_synthesis_mismatched_prompts"] =
+        r.token_exact.synthesis_mismatched_prompts;
+    j["prompt_synthesis_token_mismatch"] =
+        r.token_exact.synthesis_token_mismatch;
+  }
   j["valid"] = r.validity.valid;
   j["invalid_reasons"] = r.validity.reasons;
   j["validity_thresholds"] = metrics::ValidityOptionsJson(r.config.validity);
@@ -278,6 +288,15 @@ std::string FormatSummary(const BenchResult& r) {
                ? m.client_read_lag_ms.max
                : m.client_read_lag_ms.percentiles.back().second));
   line("Connections opened:", std::to_string(r.connections_opened));
+  if (m.prompt_tokens_checked > 0) {
+    line("Prompt tokens client/server:",
+         std::to_string(m.client_prompt_tokens) + " / " +
+             std::to_string(m.server_prompt_tokens));
+  }
+  if (r.token_exact.synthesis_mismatched_prompts > 0) {
+    line("Prompts not token-exact:",
+         std::to_string(r.token_exact.synthesis_mismatched_prompts));
+  }
   if (m.prompt_token_mismatches > 0) {
     line("Prompt token count mismatches:",
          std::to_string(m.prompt_token_mismatches));

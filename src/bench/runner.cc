@@ -58,9 +58,11 @@ std::vector<RequestRecord> MakeRecords(const ClientConfig& config,
     r.x_request_id = config.request_id_prefix + "-" + std::to_string(i);
     r.warmup = static_cast<int64_t>(i) < warmup;
     r.prompt_len = prompts[i].prompt_len;
-    // Token ids are sent only to the completions endpoint.
-    r.prompt_len_exact = !prompts[i].token_ids.empty() &&
-                         config.endpoint == Endpoint::kCompletions;
+    // Token ids are sent only to the completions endpoint; text counted by
+    // the bench's tokenizer is exact there too.
+    r.prompt_len_exact =
+        (!prompts[i].token_ids.empty() || prompts[i].prompt_len_exact) &&
+        config.endpoint == Endpoint::kCompletions;
     r.max_tokens = prompts[i].max_tokens;
     r.chunk_ns.reserve(
         static_cast<size_t>(std::max<int64_t>(1, prompts[i].max_tokens)) + 1);
@@ -188,17 +190,25 @@ Result<BenchResult> RunBenchmark(const BenchConfig& config) {
                         MakeClientOptions(config.client));
   // 2. Prompts (warm-up first), schedule, records and bodies: all before
   //    the first request.
+  const bool chat = config.client.endpoint == Endpoint::kChat;
   DatasetSpec dataset = config.dataset;
-  dataset.text_prompts = config.client.endpoint == Endpoint::kChat;
+  dataset.text_prompts = chat && config.tokenizer_path.empty();
   INFX_ASSIGN_OR_RETURN(
       std::vector<Prompt> prompts,
       MakePrompts(dataset, config.warmup + config.num_prompts, config.seed));
+  TokenExactStats token_exact;
+  if (!config.tokenizer_path.empty()) {
+    auto tok = tokenizer::Tokenizer::Load(config.tokenizer_path);
+    if (!tok.ok()) return tok.status().WithContext("--tokenizer");
+    token_exact = MakeTokenExact(*tok, dataset, chat, config.seed, prompts);
+  }
   INFX_ASSIGN_OR_RETURN(std::vector<int64_t> offsets,
                         MakeSchedule(config.num_prompts, config.request_rate,
                                      config.burstiness, config.ScheduleSeed()));
   BenchResult result;
   result.config = config;
   result.config.cancel = nullptr;
+  result.token_exact = token_exact;
   result.records = MakeRecords(config.client, prompts, config.warmup);
   auto requests =
       MakeRequests(options, config.client, prompts, config.sampling);

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/token_exact.h"
 #include "bench/workload.h"
 #include "common/result.h"
 #include "metrics/metrics.h"
@@ -94,6 +95,10 @@ struct BenchConfig {
   // Metrics shown with percentiles in the summary (vLLM
   // --percentile-metrics); the JSON always has ttft, tpot, itl and e2el.
   std::vector<std::string> percentile_metrics = {"ttft", "tpot", "itl"};
+  // Hugging Face tokenizer (tokenizer.json, or a directory with it or with
+  // vocab.json + merges.txt): token-exact prompts and exact prompt counts
+  // (bench/token_exact.h); empty = none.
+  std::string tokenizer_path;
   bool progress = false;  // progress bar on stderr
   std::atomic<bool>* cancel = nullptr;
 };
@@ -105,7 +110,8 @@ struct BenchResult {
   std::string date;        // UTC start, "20260101-120000" (as vLLM)
   bool cancelled = false;  // ended early by the cancel flag
   int64_t connections_opened = 0;
-  metrics::Validity validity;  // judged from metrics and config.validity
+  metrics::Validity validity;   // judged from metrics and config.validity
+  TokenExactStats token_exact;  // with config.tokenizer_path
 };
 
 // Validates the config, builds prompts and schedule, runs, computes metrics.

@@ -26,6 +26,8 @@ struct Prompt {
   std::vector<std::pair<std::string, std::string>> messages;  // (role, content)
   int64_t prompt_len = 0;  // tokens if known, 0 if unknown
   int64_t max_tokens = 0;  // output tokens to ask for
+  // prompt_len is a tokenizer's exact count of `text` (bench --tokenizer).
+  bool prompt_len_exact = false;
 };
 
 struct DatasetSpec {

@@ -311,6 +311,11 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
                   "random: shared prefix tokens")
       ->capture_default_str()
       ->check(IntIn(0, limits::kMaxSequenceTokens));
+  cmd->add_option("--tokenizer", c.tokenizer_path,
+                  "Hugging Face tokenizer.json (or a directory with it, or "
+                  "with vocab.json + merges.txt): random prompts become "
+                  "token-exact text (vLLM's method) and prompt counts are "
+                  "checked against the server's usage (docs/workloads.md)");
   cmd->add_option("--num-prompts", c.num_prompts, "Requests to measure")
       ->capture_default_str()
       ->check(IntIn(1, limits::kMaxNumPrompts));

@@ -164,8 +164,10 @@ void SetupEmulate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--faults", o.faults,
                   "e.g. http500:0.01,drop:0.01,stall:0.01");
-  cmd->add_option("--tokenizer", o.tokenizer_path,
-                  "vocab.json / tokenizer.json");
+  cmd->add_option(
+      "--tokenizer", o.tokenizer_path,
+      "tokenizer.json / vocab.json (+ merges.txt) or a directory: output "
+      "text from its vocab; text prompts counted exactly with it");
   cmd->add_option("--io-threads", o.io_threads, "connection threads")
       ->capture_default_str()
       ->check(IntIn(1, 1024));

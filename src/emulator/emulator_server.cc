@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "common/precision.h"
@@ -127,9 +128,25 @@ Status ValidateLimits(const EmulatorOptions& o) {
 
 Status LoadModes(const EmulatorOptions& o, EmulatorServer::Impl& impl) {
   if (!o.tokenizer_path.empty()) {
-    auto vocab = Vocabulary::LoadFile(o.tokenizer_path);
-    if (!vocab.ok()) return vocab.status().WithContext("--tokenizer");
+    // Exact counting when the file is a tokenizer infx reads (tokenizer/);
+    // else the greedy vocabulary match, as before.
+    auto exact = tokenizer::Tokenizer::Load(o.tokenizer_path);
+    std::string vocab_path = o.tokenizer_path;
+    if (std::filesystem::is_directory(vocab_path)) {
+      vocab_path += std::filesystem::exists(vocab_path + "/tokenizer.json")
+                        ? "/tokenizer.json"
+                        : "/vocab.json";
+    }
+    auto vocab = Vocabulary::LoadFile(vocab_path);
+    if (!vocab.ok()) {
+      return (exact.ok() ? vocab.status() : exact.status())
+          .WithContext("--tokenizer");
+    }
     impl.vocab = std::move(vocab).value();
+    if (exact.ok()) {
+      impl.vocab.SetExactTokenizer(std::make_shared<const tokenizer::Tokenizer>(
+          std::move(exact).value()));
+    }
   }
   if (!o.answers_path.empty()) {
     auto key = AnswerKey::Load(o.answers_path);

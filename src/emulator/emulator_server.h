@@ -70,8 +70,10 @@ struct EmulatorOptions {
   std::string answer_accuracy = "1";  // "0.9" or "1:0.95,64:0.80"
   // "http500:0.01,http429:0.01,drop:0.01,stall:0.01,malformed:0.01"
   std::string faults;
-  // Tokenizer vocab (HF vocab.json or tokenizer.json) for output text and
-  // text-prompt counting; empty = built-in vocabulary and the chars/4 rule.
+  // Tokenizer (HF tokenizer.json, vocab.json [+ merges.txt], or a directory
+  // with them) for output text and text-prompt counting: exact counts when
+  // the tokenizer module reads it, else greedy vocabulary matching; empty =
+  // built-in vocabulary and the chars/4 rule.
   std::string tokenizer_path;
   int io_threads = 1;  // threads serving connections
   // What GET /version reports as {"version": ...}: lets tests simulate an

@@ -144,6 +144,7 @@ Result<Vocabulary> Vocabulary::LoadFile(const std::string& path) {
 
 int64_t Vocabulary::CountTextTokens(std::string_view text) const {
   if (text.empty()) return 0;
+  if (exact_) return static_cast<int64_t>(exact_->Encode(text, true).size());
   if (builtin_) return static_cast<int64_t>((text.size() + 3) / 4);
   std::string raw = ReplaceAll(std::string(text), " ", space_marker_);
   raw = ReplaceAll(std::move(raw), "\n", "\xC4\x8A");  // "Ċ"

@@ -12,12 +12,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "common/result.h"
+#include "tokenizer/tokenizer.h"
 
 namespace infx::emulator {
 
@@ -31,6 +33,12 @@ class Vocabulary {
   const std::string& text(size_t i) const { return texts_[i]; }
   size_t size() const { return texts_.size(); }
   int64_t CountTextTokens(std::string_view text) const;
+  // Counts text with `exact` (special tokens included, as vLLM counts a
+  // /v1/completions prompt) instead of the greedy vocabulary match.
+  void SetExactTokenizer(std::shared_ptr<const tokenizer::Tokenizer> exact) {
+    exact_ = std::move(exact);
+  }
+  bool exact() const { return exact_ != nullptr; }
   bool builtin() const { return builtin_; }
 
  private:
@@ -39,6 +47,7 @@ class Vocabulary {
   size_t max_piece_len_ = 0;
   std::string space_marker_;  // "Ġ" (GPT-2) or "▁" (SentencePiece)
   bool builtin_ = true;
+  std::shared_ptr<const tokenizer::Tokenizer> exact_;
 };
 
 struct OutputParams {

@@ -178,6 +178,9 @@ void AddCompleted(const RequestRecord& r, const MetricsOptions& options,
   m.total_input_tokens += r.PromptTokens();
   m.total_output_tokens += r.OutputTokens();
   if (r.prompt_len_exact && r.prompt_len > 0 && r.usage_prompt_tokens >= 0) {
+    ++m.prompt_tokens_checked;
+    m.client_prompt_tokens += r.prompt_len;
+    m.server_prompt_tokens += r.usage_prompt_tokens;
     if (r.usage_prompt_tokens != r.prompt_len) ++m.prompt_token_mismatches;
     if (r.usage_prompt_tokens < r.prompt_len) ++m.prompts_truncated;
   }

@@ -84,6 +84,10 @@ struct BenchMetrics {
   // it; of those, the ones the server counted fewer tokens for: it cut the
   // prompt (e.g. to its context size).
   int64_t prompt_token_mismatches = 0, prompts_truncated = 0;
+  // Over the same exactly-known prompts (completed): how many were checked
+  // against usage.prompt_tokens, and both sides' token totals.
+  int64_t prompt_tokens_checked = 0, client_prompt_tokens = 0,
+          server_prompt_tokens = 0;
   double max_output_tokens_per_s = 0;   // busiest 1 s bucket (vLLM)
   int64_t max_concurrent_requests = 0;  // most requests in flight at once
 };
