@@ -277,6 +277,7 @@ std::vector<HardwareSpec> Google() {
        .scale_up_domain_gpus = 256,
        .scale_up_bandwidth_bytes_per_s = 100 * kGB,
        .scale_out_bandwidth_bytes_per_s = 3.125 * kGB,
+       .torus_dims = 2,  // 2D torus, 16x16 per pod
        .tdp_watts = 200,
        .all_in_power_watts = 350,
        .usd_per_gpu_hour = 1.20,
@@ -297,10 +298,33 @@ std::vector<HardwareSpec> Google() {
        .scale_up_domain_gpus = 256,
        .scale_up_bandwidth_bytes_per_s = 200 * kGB,
        .scale_out_bandwidth_bytes_per_s = 12.5 * kGB,
+       .torus_dims = 2,  // 2D torus, 4 ICI ports per chip, 16x16 per pod
        .tdp_watts = 300,
        .all_in_power_watts = 550,
        .usd_per_gpu_hour = 2.70,
        .aliases = {"v6e", "tpuv6e", "trillium"}},
+      // TPU v5p: 95 GiB HBM2e usable, 2,765 GB/s, BF16 459 TFLOPS (FP8 no
+      // faster), ICI 1,200 GB/s bidirectional per chip over 6 ports, 3D
+      // torus, 8,960 chips per pod (largest slice 6,144), 4 chips per host,
+      // DCN 50 Gb/s per chip; power and price are estimates.
+      {.name = "tpu-v5p",
+       .display_name = "Google TPU v5p",
+       .vendor = "google",
+       .source = "cloud.google.com/tpu/docs/v5p; power and price estimated",
+       .hbm_capacity_bytes = 95 * kGiB,
+       .hbm_bandwidth_bytes_per_s = 2765 * kGB,
+       .bf16_flops = 459 * kTflops,
+       .fp8_flops = 0,
+       .fp4_flops = 0,
+       .gpus_per_node = 4,
+       .scale_up_domain_gpus = 6144,
+       .scale_up_bandwidth_bytes_per_s = 600 * kGB,
+       .scale_out_bandwidth_bytes_per_s = 6.25 * kGB,
+       .torus_dims = 3,  // 3D torus (16x16x24 largest slice)
+       .tdp_watts = 450,
+       .all_in_power_watts = 800,
+       .usd_per_gpu_hour = 4.20,
+       .aliases = {"v5p", "tpuv5p"}},
   };
 }
 

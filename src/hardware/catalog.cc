@@ -61,10 +61,13 @@ const Quantity kQuantities[] = {
 const char* const kCountKeys[] = {"gpus_per_node", "scale_up_domain_gpus"};
 const char* const kTextKeys[] = {"name",   "display_name", "vendor",
                                  "source", "aliases",      "based_on"};
+// Optional: 0 (switched scale-up, the default), 2 or 3 (torus dimensions).
+constexpr const char* kTorusKey = "torus_dims";
 
 std::set<std::string> KnownKeys() {
   std::set<std::string> keys(std::begin(kTextKeys), std::end(kTextKeys));
   keys.insert(std::begin(kCountKeys), std::end(kCountKeys));
+  keys.insert(kTorusKey);
   for (const Quantity& q : kQuantities) {
     keys.insert(q.key);
     if (q.scaled_key) keys.insert(q.scaled_key);
@@ -184,6 +187,16 @@ Status ApplyEntry(const EntryReader& reader, bool complete,
                                       key));
     }
     field = static_cast<int>(value);
+  }
+  double torus = 0;
+  bool has_torus = false;
+  INFX_RETURN_IF_ERROR(reader.Number(kTorusKey, 1, torus, has_torus));
+  if (has_torus) {
+    if (torus != 0 && torus != 2 && torus != 3) {
+      return reader.Error(reader.node()[kTorusKey],
+                          "'torus_dims' must be 0 (switched), 2 or 3");
+    }
+    spec.torus_dims = static_cast<int>(torus);
   }
   if (complete && !missing.empty()) {
     return Status::InvalidArgument(fmt::format(

@@ -18,6 +18,10 @@ nlohmann::json HardwareSpecJson(const HardwareSpec& spec) {
       {"scale_up_domain_gpus", spec.scale_up_domain_gpus},
       {"scale_up_bandwidth_bytes_per_s", spec.scale_up_bandwidth_bytes_per_s},
       {"scale_out_bandwidth_bytes_per_s", spec.scale_out_bandwidth_bytes_per_s},
+      {"scale_up_topology", spec.torus_dims > 0
+                                ? std::to_string(spec.torus_dims) + "d-torus"
+                                : std::string("switched")},
+      {"torus_dims", spec.torus_dims},
       {"tdp_watts", spec.tdp_watts},
       {"all_in_power_watts", spec.all_in_power_watts},
       {"usd_per_gpu_hour", spec.usd_per_gpu_hour},

@@ -36,6 +36,13 @@ struct HardwareSpec {
   int scale_up_domain_gpus = 8;               // NVLink / xGMI / ICI domain size
   double scale_up_bandwidth_bytes_per_s = 0;  // per GPU, one direction
   double scale_out_bandwidth_bytes_per_s = 0;  // per GPU, one direction
+  // Shape of the scale-up network. 0: switched (NVLink/NVSwitch, xGMI):
+  // any-to-any inside the domain, each GPU at its full scale-up bandwidth.
+  // 2 or 3: a torus of that many dimensions (TPU ICI): each chip links to
+  // 2 x torus_dims neighbours, scale_up_bandwidth is spread over those
+  // links, and traffic to a far chip crosses several links (hops).
+  // perf/topology.h prices collectives on each.
+  int torus_dims = 0;
 
   double tdp_watts = 0;
   // All-in power per GPU (host share, NICs, switches, cooling overhead) for

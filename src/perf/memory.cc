@@ -36,6 +36,19 @@ double ActivationBytes(const CostModel& c, const SchedulerLimits& limits) {
   return tokens * per_token + logits;
 }
 
+// SGLang's mem_fraction_static is the share of all HBM for static memory:
+// weights plus the KV pool (model_runner's profile_max_num_token: memory
+// free after loading, which the CUDA context and NCCL buffers already
+// took, less total x (1 - fraction)). Activations live in the rest; when
+// that rest is too small for them the pool shrinks by the shortfall (as
+// lowering the fraction would).
+double SglangKvBytes(const MemoryPlan& m) {
+  const double reserve = m.hbm_bytes_per_gpu - m.usable_bytes_per_gpu;
+  return m.usable_bytes_per_gpu - m.weight_bytes_per_gpu -
+         m.overhead_bytes_per_gpu -
+         std::max(0.0, m.activation_bytes_per_gpu - reserve);
+}
+
 std::string Gb(double bytes) { return FormatFixed(bytes / 1e9, 1) + " GB"; }
 
 std::string NoFitReason(const MemoryPlan& m, const Calibration& cal, int gpus) {
@@ -73,7 +86,11 @@ MemoryPlan PlanMemory(const Deployment& deployment) {
       cal.runtime_overhead_bytes + (c.tp * c.pp > 1 ? kCommBufferBytes : 0.0);
   double free = m.usable_bytes_per_gpu - m.weight_bytes_per_gpu -
                 m.activation_bytes_per_gpu - m.overhead_bytes_per_gpu;
-  if (cal.utilization_of_free_memory) free *= cal.memory_utilization;
+  if (cal.utilization_of_free_memory) {
+    free *= cal.memory_utilization;
+  } else if (deployment.engine == Engine::kSglang) {
+    free = SglangKvBytes(m);
+  }
   m.kv_bytes_per_gpu = std::max(0.0, free);
   m.kv_bytes_per_token_per_gpu =
       model::KvBytesPerToken(deployment.model, deployment.kv_precision) *

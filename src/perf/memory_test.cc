@@ -106,5 +106,43 @@ TEST(PlanMemoryTest, TrtllmUsesFractionOfFreeMemory) {
   EXPECT_NEAR(m.kv_bytes_per_gpu, free * 0.9, 1e6);
 }
 
+// SGLang's mem-fraction-static covers weights + KV pool; activations live
+// in the remaining (1 - fraction) of HBM, so they do not shrink the pool
+// when they fit there (unlike vLLM's gpu-memory-utilization budget).
+TEST(PlanMemoryTest, SglangStaticFractionHoldsWeightsAndKvOnly) {
+  Deployment d = MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1);
+  d.engine = Engine::kSglang;
+  d.calibration = DefaultCalibration(d.hardware, d.engine);
+  const MemoryPlan m = PlanMemory(d);
+  ASSERT_TRUE(m.fits) << m.reason;
+  ASSERT_LT(m.activation_bytes_per_gpu,
+            m.hbm_bytes_per_gpu * (1 - d.calibration.memory_utilization));
+  EXPECT_NEAR(m.kv_bytes_per_gpu,
+              m.hbm_bytes_per_gpu * d.calibration.memory_utilization -
+                  m.weight_bytes_per_gpu - m.overhead_bytes_per_gpu,
+              1e6);
+  // vLLM at the same fraction also pays the activations from its budget.
+  Deployment v = d;
+  v.engine = Engine::kVllm;
+  const MemoryPlan mv = PlanMemory(v);
+  EXPECT_NEAR(m.kv_bytes_per_gpu - mv.kv_bytes_per_gpu,
+              m.activation_bytes_per_gpu, 1e6);
+}
+
+// When the activations outgrow the reserve the pool shrinks by the excess.
+TEST(PlanMemoryTest, SglangPoolShrinksWhenActivationsOutgrowTheReserve) {
+  Deployment d = MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1);
+  d.engine = Engine::kSglang;
+  d.calibration = DefaultCalibration(d.hardware, d.engine);
+  d.calibration.memory_utilization = 0.999;
+  const MemoryPlan m = PlanMemory(d);
+  const double reserve = m.hbm_bytes_per_gpu * 0.001;
+  EXPECT_NEAR(m.kv_bytes_per_gpu,
+              m.usable_bytes_per_gpu - m.weight_bytes_per_gpu -
+                  m.overhead_bytes_per_gpu -
+                  (m.activation_bytes_per_gpu - reserve),
+              1e6);
+}
+
 }  // namespace
 }  // namespace infx::perf

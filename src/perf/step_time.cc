@@ -5,6 +5,7 @@
 
 #include "model/model_math.h"
 #include "perf/moe.h"
+#include "perf/topology.h"
 
 namespace infx::perf {
 namespace {
@@ -188,8 +189,10 @@ double Communication(const CostModel& c, const StepTokens& t) {
   const double msg = t.total() * c.hidden_size * kActivationBytes;
   double s = 0;
   if (c.tp > 1) {
-    const double ring = 2.0 * (c.tp - 1) / c.tp;
-    const double allreduce = Collective(msg * ring, c.tp_link_bytes_per_s, cal);
+    // Ring all-reduce on a switched domain; on a torus, the links of the
+    // dimensions the TP group spans (perf/topology.h).
+    const double allreduce =
+        AllReduceSeconds(c.deployment.hardware, c.tp, msg, cal);
     const bool ep = c.ep > 1;
     // Attention output: all-reduce unless attention is data-parallel.
     if (!c.dp_attention) s += layers * allreduce;
@@ -203,7 +206,7 @@ double Communication(const CostModel& c, const StepTokens& t) {
       const double a2a = local * c.experts_per_token * c.hidden_size *
                          kActivationBytes * share *
                          c.expert_load.TokenImbalance(t.total());
-      s += moe * 2.0 * Collective(a2a, c.tp_link_bytes_per_s, cal);
+      s += moe * 2.0 * AllToAllSeconds(c.deployment.hardware, c.ep, a2a, cal);
     }
   }
   if (c.pp > 1) {

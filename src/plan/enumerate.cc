@@ -50,10 +50,13 @@ std::string Divisibility(const model::ModelSpec& m,
 }
 
 // Static cuts that need no prediction, in the order they are reported.
-void ApplyStaticCuts(const PlanRequest& r, Candidate& c) {
+// `beyond_domain`: a TP group larger than the scale-up domain is allowed
+// (its collectives then run over the scale-out network).
+void ApplyStaticCuts(const PlanRequest& r, Candidate& c,
+                     bool beyond_domain = false) {
   const perf::Parallelism& p = c.parallelism;
   const int domain = std::max(1, r.hardware.scale_up_domain_gpus);
-  if (p.tp > domain) {
+  if (p.tp > domain && !beyond_domain) {
     c.cut = CutKind::kScaleUp;
     c.reason = "TP " + std::to_string(p.tp) + " exceeds the " +
                std::to_string(domain) +
@@ -166,12 +169,30 @@ perf::SchedulerLimits InstanceLimits(const PlanRequest& r, const Candidate& c) {
   return l;
 }
 
+// When no instance inside one scale-up domain fits the model, engines run
+// TP across nodes (SGLang --tp 16 on 2x8 H100 for DeepSeek-R1): the
+// scale-up cut is lifted for this precision and those shapes are judged
+// like the others, their all-reduces priced over the scale-out network.
+void AdmitBeyondDomain(const PlanRequest& r, std::vector<Candidate>& cs) {
+  for (const Candidate& c : cs) {
+    if (c.kept()) return;
+  }
+  for (Candidate& c : cs) {
+    if (c.cut != CutKind::kScaleUp) continue;
+    c.cut = CutKind::kNone;
+    c.reason.clear();
+    ApplyStaticCuts(r, c, /*beyond_domain=*/true);
+    if (c.kept()) ApplyFitCut(r, c);
+  }
+}
+
 std::vector<Candidate> Enumerate(const PlanRequest& r, int budget) {
   std::vector<Precision> precisions = r.precisions;
   if (precisions.empty()) precisions.push_back(NativePrecision(r.model));
   std::vector<Candidate> out;
   std::vector<Candidate> disagg;
   for (Precision prec : precisions) {
+    std::vector<Candidate> shapes;
     for (const perf::Parallelism& p : Shapes(r, budget)) {
       Candidate c;
       c.parallelism = p;
@@ -181,7 +202,11 @@ std::vector<Candidate> Enumerate(const PlanRequest& r, int budget) {
       c.gpus = c.replicas * p.gpus();
       ApplyStaticCuts(r, c);
       if (c.kept()) ApplyFitCut(r, c);
-      if (c.kept() && r.include_disaggregated && p.pp == 1) {
+      shapes.push_back(std::move(c));
+    }
+    AdmitBeyondDomain(r, shapes);
+    for (Candidate& c : shapes) {
+      if (c.kept() && r.include_disaggregated && c.parallelism.pp == 1) {
         AddDisaggregated(c, budget, disagg);
       }
       out.push_back(std::move(c));
