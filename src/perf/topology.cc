@@ -40,7 +40,6 @@ TorusGroup ShapeTorusGroup(int group, int torus_dims) {
   // summed over destinations, / s; over all others: x dims, x n/(n-1).
   const double per_dim = std::floor(g.side * g.side / 4.0) / g.side;
   g.mean_hops = n > 1 ? per_dim * g.dims_used * n / (n - 1) : 0;
-  g.ring_steps = g.dims_used * (g.side - 1);
   return g;
 }
 
@@ -53,14 +52,14 @@ double AllReduceSeconds(const hardware::HardwareSpec& hw, int group,
     return cal.comm_latency_s +
            Transfer(through, GroupLinkBytesPerS(hw, group), cal);
   }
-  // Dimension by dimension (bidirectional rings): the group drives the
-  // links of the dimensions it spans, dims_used / torus_dims of the chip's
-  // ICI bandwidth.
+  // Dimension by dimension (bidirectional rings of neighbours, so each
+  // ring step is one hop, as on a switch): the group drives the links of
+  // the dimensions it spans, dims_used / torus_dims of the chip's ICI
+  // bandwidth.
   const TorusGroup g = ShapeTorusGroup(group, hw.torus_dims);
   const double bw = hw.scale_up_bandwidth_bytes_per_s * g.dims_used /
                     std::max(1, hw.torus_dims);
-  return cal.comm_latency_s + 2.0 * g.ring_steps * kTorusHopLatencyS +
-         Transfer(through, bw, cal);
+  return cal.comm_latency_s + Transfer(through, bw, cal);
 }
 
 double AllToAllSeconds(const hardware::HardwareSpec& hw, int group,

@@ -5,7 +5,7 @@
 // neighbours, so the per-chip bandwidth is spread over those links, a
 // group that spans fewer dimensions uses fewer links, and an all-to-all's
 // bytes cross several links on the way (the mean torus distance), taking
-// link capacity at every hop; each ring step also pays a hop latency. A
+// link capacity at every hop, and the farthest chip adds hop latency. A
 // group larger than the domain runs over the scale-out network.
 // docs/perf-model.md ("Topology") has the formulas.
 //
@@ -20,14 +20,14 @@ namespace infx::perf {
 // How a group of `group` chips sits in a torus of `torus_dims` dimensions:
 // the most compact sub-torus (a ring of 2, a 2x2 square, 2x4, 4x4, ...).
 struct TorusGroup {
-  int dims_used = 1;      // dimensions the group spans
-  double side = 1;        // chips along each of them
-  double mean_hops = 0;   // mean distance to the other chips, links
-  double ring_steps = 0;  // neighbour steps of one reduce-scatter pass
+  int dims_used = 1;     // dimensions the group spans
+  double side = 1;       // chips along each of them
+  double mean_hops = 0;  // mean distance to the other chips, links
 };
 TorusGroup ShapeTorusGroup(int group, int torus_dims);
 
-// Latency of one neighbour hop on a torus link (ICI), added per ring step.
+// Latency of one hop on a torus link (ICI), added for the farthest chip of
+// an all-to-all (an estimate; ring all-reduces step between neighbours).
 inline constexpr double kTorusHopLatencyS = 1e-6;
 
 // Seconds for one all-reduce of a `message_bytes` tensor (per GPU) over

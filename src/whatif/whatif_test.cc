@@ -177,6 +177,45 @@ TEST(WhatIfPhysicsTest, BiggerScaleUpDomainHelpsWideEpMoeNotSmallDense) {
   EXPECT_GE(compared, 3);
 }
 
+// Same chips, same per-chip scale-up bandwidth, 256-chip domain: on a torus
+// a wide-EP all-to-all crosses several links, so where the switched
+// frontier's winner is wide EP the torus loses (and never wins anywhere);
+// a TP8 group spans both dimensions of a 2D torus and all-reduces over
+// neighbour rings at the full per-chip bandwidth, as on a switch. (Groups
+// spanning one dimension, TP2, get half the links: tested in perf.)
+TEST(WhatIfPhysicsTest, TorusCostsWideEpButNotAFullDimensionTpGroup) {
+  hardware::HardwareSpec hw = perf::testing::H200();
+  hw.scale_up_domain_gpus = 256;
+  WhatIfRequest moe =
+      Request({"deepseek-r1"}, hw, {"topology=switched,torus2d"}, 64);
+  moe.iso_levels = {10, 20, 50};
+  auto m = RunWhatIf(moe);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  bool wide_ep_level = false;
+  for (size_t i = 0; i < m->iso_levels.size(); ++i) {
+    const IsoCell& sw = m->variants[0].iso[i];
+    ASSERT_TRUE(sw.throughput_per_gpu &&
+                m->variants[1].iso[i].throughput_per_gpu);
+    EXPECT_LE(GainAt(*m, i), 1.0 + 1e-9);
+    if (sw.parallelism.find("ep16") != std::string::npos ||
+        sw.parallelism.find("ep32") != std::string::npos ||
+        sw.parallelism.find("ep64") != std::string::npos) {
+      wide_ep_level = true;
+      EXPECT_LT(GainAt(*m, i), 0.97) << sw.config;
+    }
+  }
+  EXPECT_TRUE(wide_ep_level);
+
+  WhatIfRequest dense =
+      Request({"llama-3.1-8b"}, hw, {"topology=switched,torus2d"}, 8);
+  dense.iso_levels = {300};
+  auto d = RunWhatIf(dense);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  ASSERT_TRUE(d->variants[0].iso[0].throughput_per_gpu.has_value());
+  EXPECT_EQ(d->variants[0].iso[0].parallelism, "tp8");
+  EXPECT_NEAR(GainAt(*d, 0), 1.0, 1e-6);
+}
+
 TEST(WhatIfTest, JsonHasVariantsWithLabelAndFrontierPoints) {
   WhatIfRequest r =
       Request({"llama-3.1-8b"}, perf::testing::H200(), {"flops_bf16=x1,x2"}, 8);
