@@ -331,6 +331,40 @@ void Dump(Bench& b, const std::set<PointId>& grid) {
   }
 }
 
+// The most hypervolume any k grid points reach, as a share of the full
+// grid's: exhaustive over the full frontier's points (any subset is
+// dominated by one of those); nullopt when there are too many subsets.
+std::optional<double> BestOfK(const std::vector<search::HvPoint>& all, int k) {
+  std::vector<search::HvPoint> front;
+  for (const auto& p : all) {
+    bool dominated = false;
+    for (const auto& q : all) {
+      dominated =
+          dominated || (q.x >= p.x && q.y >= p.y && (q.x > p.x || q.y > p.y));
+    }
+    if (!dominated) front.push_back(p);
+  }
+  const int n = static_cast<int>(front.size());
+  if (k >= n) return 1.0;
+  double subsets = 1;
+  for (int i = 0; i < k; ++i) subsets = subsets * (n - i) / (i + 1);
+  if (subsets > 2e6) return std::nullopt;
+  std::vector<int> pick(k);
+  for (int i = 0; i < k; ++i) pick[i] = i;
+  double best = 0;
+  std::vector<search::HvPoint> chosen(k);
+  while (true) {
+    for (int i = 0; i < k; ++i) chosen[i] = front[pick[i]];
+    best = std::max(best, search::Hypervolume(chosen));
+    int i = k - 1;
+    while (i >= 0 && pick[i] == n - k + i) --i;
+    if (i < 0) break;
+    ++pick[i];
+    for (int j = i + 1; j < k; ++j) pick[j] = pick[j - 1] + 1;
+  }
+  return best / search::Hypervolume(all);
+}
+
 void RunMatrix(const std::string& path, const std::string& sla, double noise,
                double share) {
   auto loaded = sweep::LoadMatrixFile(path);
@@ -352,8 +386,9 @@ void RunMatrix(const std::string& path, const std::string& sla, double noise,
   const Tally adaptive = TallyOf(b, Adaptive(b, n / 4, share, &notes));
   std::printf("\n%s: %d grid points, emulator noise %.3f\n", path.c_str(), n,
               noise);
-  std::printf("  %-28s %5s | %-16s | %-16s | %-22s\n", "model workload", "grid",
-              "grid-cull 25%", "grid-cull 50%", "adaptive (share)");
+  std::printf("  %-28s %5s | %-16s | %-16s | %-22s | %s\n", "model workload",
+              "grid", "grid-cull 25%", "grid-cull 50%", "adaptive (share)",
+              "best k grid pts");
   auto cell = [&](const Tally& t, const std::string& s) {
     const double hv = search::Hypervolume(full.pts.at(s));
     const auto it = t.pts.find(s);
@@ -366,9 +401,14 @@ void RunMatrix(const std::string& path, const std::string& sla, double noise,
                ad = cell(adaptive, s);
     std::printf(
         "  %-28s %5d | %3d pts %6.2f%% | %3d pts %6.2f%% | %3d pts (%4.1f%%) "
-        "%6.2f%%\n",
+        "%6.2f%% | %s\n",
         s.c_str(), count, c25.first, c25.second, c50.first, c50.second,
-        ad.first, 100.0 * ad.first / count, ad.second);
+        ad.first, 100.0 * ad.first / count, ad.second,
+        [&] {
+          auto o = BestOfK(full.pts.at(s), ad.first);
+          return o ? fmt::format("{:6.2f}%", 100 * *o) : std::string("-");
+        }()
+            .c_str());
   }
   for (const auto& line : notes) std::printf("    %s\n", line.c_str());
   if (std::getenv("INFX_BENCH_VERBOSE")) Dump(b, grid);
