@@ -273,10 +273,18 @@ SlaCurveResult SlaSearch::Result(int curve) const {
       }
     }
   }
-  if (!r.best_concurrency && r.note.empty()) r.note = "no level meets the SLA";
+  int missing = 0;  // failed (or invalid) points
+  for (const auto& [k, o] : c.measured) missing += !o;
+  const std::string none =
+      missing > 0 ? fmt::format(
+                        "no level meets the SLA ({} failed or invalid "
+                        "point(s) count as misses)",
+                        missing)
+                  : std::string("no level meets the SLA");
+  if (!r.best_concurrency && r.note.empty()) r.note = none;
   if (!r.best_concurrency && !c.measured.empty() &&
       r.note.rfind("bracketed", 0) == 0) {
-    r.note = "no level meets the SLA";
+    r.note = none;
   }
   return r;
 }
