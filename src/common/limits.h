@@ -22,7 +22,8 @@ inline constexpr int64_t kMaxPromptTokensTotal = int64_t{1} << 30;
 inline constexpr int64_t kMaxConcurrency = 1'000'000;
 // GPUs in one deployment or plan budget (--gpus, --num-gpus, tp, pp, ep).
 inline constexpr int64_t kMaxGpus = 1024;
-// The sweep matrix (src/sweep/matrix.h) applies the same bounds to its
-// fields (concurrency, tp/pp/ep, isl/osl, repetitions <= 1000).
+// The sweep matrix (src/sweep/matrix.h) applies these bounds to its fields
+// (concurrency, tp/pp/ep, isl/osl, prompts) and adds its own
+// (repetitions <= 1000).
 
 }  // namespace infx::limits

@@ -17,17 +17,20 @@
 #include <string>
 #include <vector>
 
+#include "common/limits.h"
 #include "common/result.h"
 
 namespace infx::sweep {
 
 // Bounds of the matrix's integers (docs/matrix.md): every one is parsed as
 // 64-bit and a value outside its bounds is an error naming the field.
-inline constexpr int64_t kMaxConcurrency = 1'000'000;
-inline constexpr int64_t kMaxParallelism = 1024;  // tp, pp, ep, num_workers
-inline constexpr int64_t kMaxSequenceTokens = 10'000'000;  // isl, osl
+// The shared ones come from common/limits.h (one place for each bound).
+inline constexpr int64_t kMaxConcurrency = limits::kMaxConcurrency;
+// tp, pp, ep, num_workers
+inline constexpr int64_t kMaxParallelism = limits::kMaxGpus;
+inline constexpr int64_t kMaxSequenceTokens = limits::kMaxSequenceTokens;
 inline constexpr int64_t kMaxRepetitions = 1000;
-inline constexpr int64_t kMaxPromptsPerPoint = 10'000'000;
+inline constexpr int64_t kMaxPromptsPerPoint = limits::kMaxNumPrompts;
 inline constexpr int64_t kMaxWarmupRequests = 1'000'000;
 
 // One worker pool of a disaggregated deployment (prefill or decode), as in
