@@ -5,8 +5,11 @@
 
 #include "cli/command.h"
 #include "cli/store_flags.h"
+#include "common/files.h"
 #include "frontier/frontier.h"
+#include "report/app_report.h"
 #include "report/report.h"
+#include "web/static_files.h"
 
 namespace infx::cli {
 namespace {
@@ -18,7 +21,30 @@ struct ReportFlags {
   std::string y = "total";
   bool exclude_failed_accuracy = false;
   bool include_invalid = false;
+  bool app = false;      // the dashboard app with the run's data embedded
+  std::string web_root;  // its front end ("" = beside the binary)
 };
+
+// `--app`: the dashboard's front end with the run's API answers inside.
+Status WriteApp(const ReportFlags& f, store::ResultsStore& store,
+                int64_t run_id) {
+  const std::string root =
+      f.web_root.empty() ? web::DefaultWebRoot() : f.web_root;
+  if (root.empty()) {
+    return Status::NotFound(
+        "infx report --app: the dashboard's front end is not built (no "
+        "web-app/ beside infx; run scripts/setup.sh and scripts/build.sh, or "
+        "pass --web-dir)");
+  }
+  INFX_ASSIGN_OR_RETURN(auto bundle, report::ReadAppBundle(root));
+  INFX_ASSIGN_OR_RETURN(auto html,
+                        report::RenderAppReport(store, run_id, bundle));
+  if (f.output == "-") {
+    std::cout << html;
+    return Status::Ok();
+  }
+  return WriteFileAtomic(f.output, html);
+}
 
 Status RunReport(const ReportFlags& f) {
   report::ReportOptions options;
@@ -30,8 +56,12 @@ Status RunReport(const ReportFlags& f) {
   options.analysis.exclude_failed_accuracy = f.exclude_failed_accuracy;
   options.analysis.include_invalid = f.include_invalid;
   INFX_ASSIGN_OR_RETURN(OpenedRun opened, OpenStoredRun(f.store));
-  INFX_RETURN_IF_ERROR(report::WriteHtmlReport(*opened.store, opened.run.run_id,
-                                               f.output, options));
+  if (f.app) {
+    INFX_RETURN_IF_ERROR(WriteApp(f, *opened.store, opened.run.run_id));
+  } else {
+    INFX_RETURN_IF_ERROR(report::WriteHtmlReport(
+        *opened.store, opened.run.run_id, f.output, options));
+  }
   if (f.output != "-") {  // "-": the HTML is on standard output
     std::cout << fmt::format("wrote {} (run {})\n", f.output,
                              opened.run.run_id);
@@ -59,6 +89,13 @@ void SetupReport(CLI::App& app) {
   cmd->add_flag("--include-invalid", flags->include_invalid,
                 "keep points judged INVALID (run validity) on the charts and "
                 "frontier tables (default: leave them off, listed flagged)");
+  cmd->add_flag("--app", flags->app,
+                "write the dashboard itself (the app `infx serve` serves) with "
+                "the run's data embedded: one self-contained file, opens "
+                "from disk (docs/dashboard.md)");
+  cmd->add_option("--web-dir", flags->web_root,
+                  "with --app: the built front end (default: web-app/ beside "
+                  "the infx binary)");
   cmd->footer(ExampleFooter("infx report --db infx.db -o report.html"));
   cmd->callback([flags] {
     Status s = RunReport(*flags);

@@ -12,10 +12,37 @@ export function captureToken() {
   }
 }
 
+// A static report (`infx report --app`) carries the API's answers for its
+// run in <script type="application/json" id="infx-data">: {"responses":
+// {TARGET: BODY}}. The page then reads them instead of fetching; a view or
+// filter the report does not hold says so.
+function normalize(path) {
+  const u = new URL(path, 'http://infx.invalid');
+  const params = [...u.searchParams].sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : (a[0] < b[0] ? -1 : 1)));
+  return `${u.pathname}?${params.map(([k, v]) => `${k}=${v}`).join('&')}`;
+}
+
+const embedded = (() => {
+  const node = typeof document === 'undefined' ? null : document.getElementById('infx-data');
+  if (!node) return null;
+  const data = JSON.parse(node.textContent);
+  return new Map(Object.entries(data.responses || {}).map(([k, v]) => [normalize(k), v]));
+})();
+
+export function isStaticReport() { return embedded !== null; }
+
 // No cache here: the browser's HTTP cache revalidates each response with
 // the server's ETag (the store's change token), so a redraw costs a 304 and
 // a store that changed is seen at once.
 export async function api(path) {
+  if (embedded) {
+    const body = embedded.get(normalize(path));
+    if (body === undefined) {
+      throw new Error(`${path}: not in this static report (it holds its run's default views; `
+        + 'serve the store with `infx serve` for every filter and view)');
+    }
+    return body;
+  }
   const headers = {};
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -29,5 +56,6 @@ export async function api(path) {
 }
 
 export function exportUrl(kind, query) {
+  if (embedded) return null;  // no server to export from
   return `/api/export.${kind}${query ? `?${query}` : ''}`;
 }

@@ -324,6 +324,33 @@ try {
     assert.equal(s2.series.find((x) => x.config_key === s.invalid_probe.config_key).points, before + 1);
     assert.deepEqual(lerr, []);
   });
+  await check('`infx report --app` is the same app, self-contained, from disk', async () => {
+    const file = join(out, 'report-app.html');
+    run(args.infx, ['report', '--db', livingDb, '--run', '8', '--app', '--web-dir', args.web, '-o', file]);
+    const rp = await browser.newPage();
+    const rerr = watchErrors(rp);
+    const requests = [];
+    rp.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
+    await rp.goto(`file://${file}?view=frontier`, { waitUntil: 'load' });
+    const s = await summaryOf(rp);
+    const pts = (await getJson(living.base, '/api/export.json?run=8')).points;
+    assert.deepEqual(drawnCounts(s), expectedCounts(pts));
+    assert.equal(s.invalid_points, pts.filter((p) => p.valid === false).length);
+    await rp.click('input[name=logy]');
+    await waitReady(rp);
+    assert.equal(new URL(rp.url()).searchParams.get('logy'), '1');
+    for (const view of ['iso', 'tco', 'history', 'run']) {
+      await rp.goto(`file://${file}?view=${view}`, { waitUntil: 'load' });
+      await waitReady(rp);
+      const err = await rp.$('#error');
+      assert.equal(err, null, `report view ${view}: ${err && await rp.evaluate((e) => e.textContent, err)}`);
+    }
+    assert.equal(await rp.evaluate(() => document.scripts.length), 2);  // the data block and the app
+    await rp.screenshot({ path: join(out, 'report-app.png'), fullPage: true });
+    assert.deepEqual(requests, []);
+    assert.deepEqual(rerr, []);
+    await rp.close();
+  });
   await lp.close();
 
   // 4. 10,000 points: time to an interactive frontier.
