@@ -17,9 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/point_telemetry.h"
 #include "bench/runner.h"
 #include "cli/command.h"
 #include "cli/flag_checks.h"
+#include "cli/telemetry_flags.h"
 #include "common/files.h"
 #include "common/limits.h"
 
@@ -54,6 +56,7 @@ struct BenchFlags {
   std::string records_file;
   bool no_progress = false;
   bool json = false;
+  TelemetryFlags telemetry;
 };
 
 Result<double> ParseRate(const std::string& text) {
@@ -108,6 +111,8 @@ Status Finalize(BenchFlags& f) {
                         ParsePercentiles(f.metric_percentiles));
   INFX_ASSIGN_OR_RETURN(c.metrics.goodput, metrics::ParseGoodput(f.goodput));
   c.percentile_metrics = SplitComma(f.percentile_metrics);
+  INFX_RETURN_IF_ERROR(
+      telemetry::CheckTelemetryOptions(f.telemetry.Resolved()));
   for (const std::string& m : c.percentile_metrics) {
     if (m != "ttft" && m != "tpot" && m != "itl" && m != "e2el") {
       return Status::InvalidArgument("--percentile-metrics: unknown metric '" +
@@ -226,12 +231,13 @@ Status WriteOrRescue(const std::string& path, const std::string& text,
   return written;
 }
 
-Status WriteOutputs(const BenchFlags& f, const bench::BenchResult& r) {
+Status WriteOutputs(const BenchFlags& f, const bench::MeasuredPoint& point) {
+  const bench::BenchResult& r = point.result;
   std::string path = ResultPath(f, r);
   Status status = Status::Ok();
   if (!path.empty()) {
-    status = WriteOrRescue(path, bench::BenchResultToJson(r).dump(2) + "\n",
-                           "result");
+    status = WriteOrRescue(
+        path, bench::MeasuredPointToJson(point).dump(2) + "\n", "result");
   }
   if (!f.records_file.empty()) {
     Status records = WriteOrRescue(f.records_file,
@@ -247,20 +253,26 @@ void RunBench(BenchFlags& f) {
   if (!ok.ok()) return ExitWithError(ok);
   std::signal(SIGINT, OnBenchSignal);
   std::signal(SIGTERM, OnBenchSignal);
-  Result<bench::BenchResult> result = bench::RunBenchmark(f.config);
+  Result<bench::MeasuredPoint> point =
+      bench::RunBenchmarkWithTelemetry(f.config, f.telemetry.Resolved());
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (!result.ok()) return ExitWithError(result.status());
-  Status written = WriteOutputs(f, *result);
+  if (!point.ok()) return ExitWithError(point.status());
+  const bench::BenchResult* result = &point->result;
+  Status written = WriteOutputs(f, *point);
   if (f.json) {
-    nlohmann::json j = bench::BenchResultToJson(*result);
-    for (const char* big : {"input_lens", "output_lens", "ttfts", "itls",
-                            "generated_texts", "errors"}) {
+    nlohmann::json j = bench::MeasuredPointToJson(*point);
+    for (const char* big :
+         {"input_lens", "output_lens", "ttfts", "itls", "generated_texts",
+          "errors", "server_metrics_raw"}) {
       j.erase(big);  // per-request arrays live in --result-file
     }
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << bench::FormatSummary(*result);
+    if (point->telemetry) {
+      std::cout << FormatTelemetrySummary(*point->telemetry);
+    }
     std::string path = ResultPath(f, *result);
     if (!path.empty()) std::cout << "result: " << path << "\n";
     if (!f.records_file.empty())
@@ -408,6 +420,7 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
   cmd->add_flag("--no-progress", f.no_progress, "No progress bar");
   cmd->add_flag("--json", f.json,
                 "Print the result JSON (without per-request arrays)");
+  AddTelemetryFlags(cmd, f.telemetry);
 }
 
 void SetupBench(CLI::App& app) {
