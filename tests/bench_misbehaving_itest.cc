@@ -43,7 +43,12 @@ BenchRun Bench(const MisbehavingServer& server,
                                    "--result-file",
                                    dir + "/result.json",
                                    "--records-file",
-                                   dir + "/records.jsonl"};
+                                   dir + "/records.jsonl",
+                                   // The servers script replies by request
+                                   // order: a /metrics GET would take one.
+                                   "--no-scrape",
+                                   "--power-source",
+                                   "none"};
   args.insert(args.end(), extra.begin(), extra.end());
   BenchRun run;
   run.out = testing::RunInfx(args);
