@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <thread>
+#include <utility>
 
 #include "bench/dispatcher.h"
 
@@ -142,16 +144,95 @@ class Runner {
   bool finished_ = false, cancelled_ = false;
 };
 
+// Client threads that can be used: no more than the requests, nor than a
+// phase's concurrency cap (each thread gets at least one slot).
+int UsableThreads(const DriveOptions& options, const std::vector<Phase>& phases,
+                  size_t requests) {
+  int64_t n = std::max(1, options.client_threads);
+  n = std::min<int64_t>(n, static_cast<int64_t>(std::max<size_t>(requests, 1)));
+  for (const Phase& phase : phases) {
+    if (phase.concurrency > 0) n = std::min(n, phase.concurrency);
+  }
+  return static_cast<int>(n);
+}
+
+DriveOutcome DriveOne(const DriveOptions& options,
+                      const std::vector<client::PreparedRequest>& requests,
+                      std::vector<RequestRecord>* records,
+                      const std::vector<Phase>& phases) {
+  asio::io_context io(1);
+  Runner runner(io, options, requests, records, phases);
+  runner.Run();
+  return DriveOutcome{runner.cancelled(), runner.connections_opened()};
+}
+
+// Thread t's share: requests i with i % n == t (round-robin keeps an open
+// loop's arrivals evenly spread), with the phases and caps cut to match.
+struct Share {
+  std::vector<size_t> index;  // global index of each local request
+  std::vector<client::PreparedRequest> requests;
+  std::vector<RequestRecord> records;
+  std::vector<Phase> phases;
+};
+
+Share MakeShare(int t, int n, const std::vector<client::PreparedRequest>& all,
+                std::vector<RequestRecord>* records,
+                const std::vector<Phase>& phases) {
+  Share s;
+  for (const Phase& phase : phases) {
+    Phase local;
+    local.begin = s.index.size();
+    for (size_t i = phase.begin; i < phase.end; ++i) {
+      if (static_cast<int>(i % n) != t) continue;
+      if (!phase.offsets_ns.empty()) {
+        local.offsets_ns.push_back(phase.offsets_ns[i - phase.begin]);
+      }
+      s.index.push_back(i);
+      s.requests.push_back(all[i]);
+      s.records.push_back(std::move((*records)[i]));
+    }
+    local.end = s.index.size();
+    local.concurrency = phase.concurrency > 0 ? phase.concurrency / n +
+                                                    (t < phase.concurrency % n)
+                                              : 0;
+    local.duration_s = phase.duration_s;
+    s.phases.push_back(std::move(local));
+  }
+  return s;
+}
+
 }  // namespace
 
 DriveOutcome Drive(const DriveOptions& options,
                    const std::vector<client::PreparedRequest>& requests,
                    std::vector<RequestRecord>* records,
                    const std::vector<Phase>& phases) {
-  asio::io_context io(1);
-  Runner runner(io, options, requests, records, phases);
-  runner.Run();
-  return DriveOutcome{runner.cancelled(), runner.connections_opened()};
+  const int n = UsableThreads(options, phases, requests.size());
+  if (n <= 1) return DriveOne(options, requests, records, phases);
+  std::vector<Share> shares;
+  for (int t = 0; t < n; ++t) {
+    shares.push_back(MakeShare(t, n, requests, records, phases));
+  }
+  std::vector<DriveOutcome> outcomes(n);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n; ++t) {
+    threads.emplace_back([&, t] {
+      DriveOptions mine = options;
+      mine.progress = options.progress && t == 0;  // one bar (thread 0's)
+      outcomes[t] = DriveOne(mine, shares[t].requests, &shares[t].records,
+                             shares[t].phases);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  DriveOutcome total;
+  for (int t = 0; t < n; ++t) {
+    for (size_t k = 0; k < shares[t].index.size(); ++k) {
+      (*records)[shares[t].index[k]] = std::move(shares[t].records[k]);
+    }
+    total.cancelled = total.cancelled || outcomes[t].cancelled;
+    total.connections_opened += outcomes[t].connections_opened;
+  }
+  return total;
 }
 
 }  // namespace infx::bench

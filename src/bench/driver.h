@@ -8,8 +8,16 @@
 // runs out, requests still in flight are ended and recorded as cancelled
 // ("in flight when --duration ... ended").
 //
-// Thread-safety: Drive runs on the calling thread; `cancel` may be set from
-// any thread and is polled every few milliseconds.
+// With client_threads = N > 1 the requests are dealt round-robin to N
+// client threads, each with its own event loop, HttpClient and Dispatcher
+// over its share (and an even share of the concurrency cap); each writes
+// only its own requests' records, so the records need no merging. Each
+// thread's phases start when that thread gets there (threads start
+// together; a later phase may start a little apart on each).
+//
+// Thread-safety: Drive runs on the calling thread (and, with N > 1, on N
+// threads it starts and joins); `cancel` may be set from any thread and is
+// polled every few milliseconds.
 #pragma once
 
 #include <atomic>
@@ -36,6 +44,7 @@ struct DriveOptions {
   client::ClientOptions client;
   bool progress = false;  // progress bar on stderr (a TTY)
   std::atomic<bool>* cancel = nullptr;
+  int client_threads = 1;  // event loops (threads) sharing the requests
 };
 
 struct DriveOutcome {

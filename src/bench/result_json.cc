@@ -59,6 +59,7 @@ json ConfigJson(const BenchResult& r) {
   j["burstiness"] = c.burstiness;
   j["max_concurrency"] =
       c.max_concurrency > 0 ? json(c.max_concurrency) : json(nullptr);
+  j["client_threads"] = c.client_threads;
   j["dataset_name"] = c.dataset.name;
   j["random_input_len"] = c.dataset.input_len;
   j["random_output_len"] = c.dataset.output_len;
@@ -127,6 +128,8 @@ json BenchResultToJson(const BenchResult& r) {
   j["max_client_lag_ms"] = m.client_lag_ms.max;
   PutStats(j, "client_read_lag", m.client_read_lag_ms, "_ms");
   j["max_client_read_lag_ms"] = m.client_read_lag_ms.max;
+  j["client_token_events"] = m.client_token_events;
+  j["client_shared_read_events"] = m.client_shared_read_events;
   j["input_throughput"] = m.input_throughput;
   j["num_gpus"] = m.num_gpus;
   j["input_throughput_per_gpu"] = m.input_throughput_per_gpu;
@@ -201,6 +204,7 @@ std::string RecordsToJsonl(const std::vector<RequestRecord>& records) {
     j["client_lag_ms"] =
         r.send_ns ? json((r.send_ns - r.scheduled_ns) / 1e6) : json(nullptr);
     j["max_read_lag_ms"] = r.max_read_lag_ns / 1e6;
+    j["shared_read_events"] = r.shared_read_events;
     j["new_connection"] = r.new_connection;
     j["connect_ms"] = r.connect_ns / 1e6;
     j["retried"] = r.retried;

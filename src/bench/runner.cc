@@ -44,6 +44,8 @@ Result<client::ClientOptions> MakeClientOptions(const ClientConfig& config) {
   options.max_event_bytes = config.max_event_bytes;
   options.capture_text = config.capture_text;
   options.verify_tls = config.verify_tls;
+  options.readiness_poller = config.readiness_poller;
+  options.user_space_dating = config.user_space_dating;
   return options;
 }
 
@@ -122,6 +124,10 @@ Status ValidateLoad(const BenchConfig& c) {
   }
   if (c.duration_s < 0)
     return Status::InvalidArgument("--duration must be >= 0");
+  if (c.client_threads < 1) {
+    return Status::InvalidArgument("--client-threads must be >= 1, got " +
+                                   std::to_string(c.client_threads));
+  }
   INFX_RETURN_IF_ERROR(metrics::CheckValidityOptions(c.validity));
   if (c.metrics.num_gpus < 1)
     return Status::InvalidArgument("--num-gpus must be >= 1");
@@ -226,8 +232,9 @@ Result<BenchResult> RunBenchmark(const BenchConfig& config) {
   // 4. Run, then compute.
   result.date = UtcDate();
   DriveOutcome outcome =
-      Drive(DriveOptions{options, config.progress, config.cancel}, requests,
-            &result.records, phases);
+      Drive(DriveOptions{options, config.progress, config.cancel,
+                         config.client_threads},
+            requests, &result.records, phases);
   result.cancelled = outcome.cancelled;
   result.connections_opened = outcome.connections_opened;
   MakeStorable(config.client, &result.records);

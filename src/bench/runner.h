@@ -59,6 +59,10 @@ struct ClientConfig {
   bool verify_tls = true;                  // https: check the certificate
   bool capture_text = false;               // keep generated text in records
   std::string request_id_prefix = "infx";  // X-Request-Id = prefix-<index>
+  // Client internals (client/http_client.h), for the client benchmark's
+  // comparisons; not on the command line.
+  bool readiness_poller = true;
+  bool user_space_dating = false;
 };
 
 // The API key in environment variable `env_var` ("" when unset or empty).
@@ -82,6 +86,7 @@ struct BenchConfig {
   int64_t num_prompts = 1000;
   double duration_s = 0;        // > 0: stop sending after this long
   int64_t max_concurrency = 0;  // 0 = unlimited
+  int client_threads = 1;       // event loops sharing the streams
   double request_rate = std::numeric_limits<double>::infinity();
   double burstiness = 1.0;  // gamma shape; 1 = Poisson
   int64_t warmup = 0;       // warm-up requests before measuring

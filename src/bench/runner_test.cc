@@ -196,5 +196,51 @@ TEST(RunnerTest, BadConfigIsAnError) {
   EXPECT_FALSE(RunBenchmark(c).ok());
 }
 
+TEST(RunnerTest, ClientThreadsShareTheStreamsAndLoseNothing) {
+  auto st = std::make_shared<ServerState>();
+  auto server = StartServer(st);
+  BenchConfig c = Config(server->port());
+  c.num_prompts = 13;
+  c.warmup = 2;
+  c.max_concurrency = 4;
+  auto one = RunBenchmark(c);
+  c.client_threads = 3;
+  auto three = RunBenchmark(c);
+  c.max_concurrency = 0;  // open loop over the same prompts
+  c.request_rate = 500;
+  auto open = RunBenchmark(c);
+  ASSERT_TRUE(one.ok() && three.ok() && open.ok());
+  for (const BenchResult* r : {&*three, &*open}) {
+    ASSERT_EQ(r->records.size(), one->records.size());
+    EXPECT_EQ(r->metrics.completed, 13);
+    EXPECT_EQ(r->metrics.failed, 0);
+    EXPECT_EQ(r->metrics.total_output_tokens, one->metrics.total_output_tokens);
+    EXPECT_EQ(r->metrics.client_token_events, one->metrics.client_token_events);
+    for (size_t i = 0; i < r->records.size(); ++i) {
+      const metrics::RequestRecord& a = one->records[i];
+      const metrics::RequestRecord& b = r->records[i];
+      EXPECT_EQ(b.index, a.index);
+      EXPECT_EQ(b.x_request_id, a.x_request_id);
+      EXPECT_EQ(b.warmup, a.warmup);
+      EXPECT_TRUE(b.ok()) << b.error_message;
+      EXPECT_EQ(b.chunk_ns.size(), a.chunk_ns.size());
+    }
+  }
+  // The cap holds across threads: 4 split as 2 + 1 + 1.
+  EXPECT_LE(three->metrics.max_concurrent_requests, 4);
+  EXPECT_EQ(BenchResultToJson(*three)["client_threads"], 3);
+  std::lock_guard<std::mutex> lock(st->mu);
+  EXPECT_EQ(st->requests, 3 * 15);
+}
+
+TEST(RunnerTest, ClientThreadsBelowOneAreRejected) {
+  BenchConfig c = Config(1);
+  c.client_threads = 0;
+  auto result = RunBenchmark(c);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("--client-threads"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace infx::bench

@@ -340,6 +340,11 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
                   "Requests in flight (0 = unlimited)")
       ->capture_default_str()
       ->check(IntIn(0, limits::kMaxConcurrency));
+  cmd->add_option("--client-threads", c.client_threads,
+                  "Client event loops (threads) sharing the streams; more "
+                  "than 1 when one core cannot keep up (read lag)")
+      ->capture_default_str()
+      ->check(IntIn(1, 1024));
   cmd->add_option("--request-rate", f.request_rate,
                   "Requests/s (open loop) or inf")
       ->capture_default_str();

@@ -20,11 +20,7 @@ Connection::Connection(asio::io_context& io, asio::ssl::context* tls_context,
   }
 }
 
-void Connection::Close() {
-  boost::system::error_code ignored;
-  socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket().close(ignored);
-}
+void Connection::Close() { transport().Close(); }
 
 bool Connection::Reusable() {
   if (!socket().is_open()) return false;

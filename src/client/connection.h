@@ -57,6 +57,7 @@ struct Connection {
   ResponseReader reader;
   int64_t deadline_ns = 0;              // the whole request
   int64_t idle_deadline_ns = kNeverNs;  // the next body bytes (mid-stream)
+  bool body_activity = false;  // body bytes since the sweep last looked
   ClosedBy closed_by = ClosedBy::kNone;
   size_t active_index = SIZE_MAX;  // position in the client's active list
 };

@@ -30,9 +30,19 @@ using tcp = asio::ip::tcp;
 using metrics::ErrorKind;
 using metrics::RequestRecord;
 
-constexpr auto kSweepPeriod = std::chrono::milliseconds(20);
-
 int64_t SecondsToNs(double s) { return static_cast<int64_t>(s * 1e9); }
+
+// How often deadlines are checked: a twentieth of the shortest timeout,
+// between 20 ms and 250 ms (a timeout fires at most that late). The sweep
+// walks every active connection, so at thousands of streams it must not
+// run every few milliseconds.
+std::chrono::nanoseconds SweepPeriod(const ClientOptions& o) {
+  double shortest = std::min(o.connect_timeout_s, o.request_timeout_s);
+  if (o.idle_timeout_s > 0) shortest = std::min(shortest, o.idle_timeout_s);
+  const int64_t ns =
+      std::clamp<int64_t>(SecondsToNs(shortest / 20), 20'000'000, 250'000'000);
+  return std::chrono::nanoseconds(ns);
+}
 
 // The peer closed the connection (as opposed to a local or protocol error).
 bool ClosedByPeer(const beast::error_code& ec) {
@@ -60,7 +70,10 @@ struct HttpClient::Impl {
         options(std::move(options_in)),
         clock(options.clock ? *options.clock : SteadyClock::Instance()),
         ssl_ctx(asio::ssl::context::tls_client),
-        sweep_timer(io_in) {
+        poller(io_in),
+        sweep_timer(io_in),
+        sweep_period(SweepPeriod(options)),
+        idle_ns(SecondsToNs(options.idle_timeout_s)) {
     if (options.base.tls()) {
       ssl_ctx.set_default_verify_paths();
       ssl_ctx.set_verify_mode(options.verify_tls ? asio::ssl::verify_peer
@@ -82,12 +95,15 @@ struct HttpClient::Impl {
   ClientOptions options;
   const Clock& clock;
   asio::ssl::context ssl_ctx;
+  ReadinessPoller poller;  // before the connections, which use it
   ReaderOptions reader_options;
   std::string header_prefix;  // constant header lines
   std::optional<std::vector<tcp::endpoint>> endpoints;
   std::vector<std::unique_ptr<Connection>> idle;
   std::vector<Connection*> active;
   asio::steady_timer sweep_timer;
+  const std::chrono::nanoseconds sweep_period;
+  const int64_t idle_ns;  // --idle-timeout; 0 = none
   bool sweeping = false;
   bool cancelled = false;
   int64_t opened = 0;
@@ -99,6 +115,7 @@ struct HttpClient::Impl {
   void Activate(Connection* c, int64_t deadline_ns) {
     c->deadline_ns = deadline_ns;
     c->idle_deadline_ns = kNeverNs;
+    c->body_activity = false;
     c->closed_by = Connection::ClosedBy::kNone;
     c->active_index = active.size();
     active.push_back(c);
@@ -117,16 +134,21 @@ struct HttpClient::Impl {
   }
 
   // Closes connections past their deadline or idle deadline; runs while
-  // any is active.
+  // any is active. Reads only flag body activity; the idle deadline is
+  // moved here, once per period, not by a clock read per token.
   asio::awaitable<void> Sweep() {
     while (!active.empty() && !cancelled) {
-      sweep_timer.expires_after(kSweepPeriod);
+      sweep_timer.expires_after(sweep_period);
       beast::error_code ec;
       co_await sweep_timer.async_wait(
           asio::redirect_error(asio::use_awaitable, ec));
       const int64_t now = Now();
       for (Connection* c : active) {
         if (c->closed_by != Connection::ClosedBy::kNone) continue;
+        if (c->body_activity) {
+          c->body_activity = false;
+          c->idle_deadline_ns = idle_ns > 0 ? now + idle_ns : kNeverNs;
+        }
         if (now >= c->deadline_ns) {
           c->closed_by = Connection::ClosedBy::kDeadline;
         } else if (now >= c->idle_deadline_ns) {
@@ -211,6 +233,8 @@ struct HttpClient::Impl {
       c->socket().set_option(tcp::no_delay(true), ec);
       c->transport().EnableTimestamps();
       c->socket().non_blocking(true, ec);  // Start() writes without blocking
+      if (options.readiness_poller) c->transport().UsePoller(&poller);
+      c->transport().set_user_space_dating(options.user_space_dating);
       ec = {};
       during = "TLS handshake";
       if (c->tls) co_await Handshake(*c, ec);
@@ -279,7 +303,6 @@ struct HttpClient::Impl {
   asio::awaitable<Outcome> ReadResponse(Stream& stream, Connection& c,
                                         RequestRecord* r, bool reused) {
     c.reader.Reset();
-    const int64_t idle_ns = SecondsToNs(options.idle_timeout_s);
     while (true) {
       beast::error_code ec;
       size_t n = co_await stream.async_read_some(
@@ -294,9 +317,7 @@ struct HttpClient::Impl {
           co_return c.reader.keep_alive() ? Outcome::kKeep : Outcome::kClose;
         }
         if (state == ResponseReader::State::kFailed) co_return Outcome::kClose;
-        if (idle_ns > 0 && c.reader.body_started()) {
-          c.idle_deadline_ns = Now() + idle_ns;
-        }
+        c.body_activity = c.reader.body_started();
       }
       if (!ec) continue;
       const bool peer = ClosedByPeer(ec) && Retriable(c);
@@ -396,6 +417,7 @@ struct HttpClient::Impl {
     r->chunk_ns.clear();
     r->chunk_tokens.clear();
     r->max_read_lag_ns = 0;
+    r->shared_read_events = 0;
     r->text.clear();
     r->http_status = 0;
     r->retried = true;

@@ -54,6 +54,15 @@ struct ClientOptions {
   bool verify_tls = true;     // check the server certificate and name
   // Per connection: bytes read per syscall and body bytes per parse.
   size_t read_buffer_bytes = 4096;
+  // Wait for socket input through one edge-triggered epoll set per client
+  // (client/readiness_poller.h) instead of Asio's per-read wait, which
+  // costs an epoll_ctl per streamed token. false: Asio's (for comparison).
+  bool readiness_poller = true;
+  // Date response bytes when this process reads them (user-space clock on
+  // read, as Python clients such as InferenceX's do) instead of by the
+  // kernel's receive timestamp. For measuring what that costs in accuracy
+  // (bench/client_benchmark.cc); never what `infx bench` does.
+  bool user_space_dating = false;
 };
 
 // One request ready to send: the target (path) and JSON body.

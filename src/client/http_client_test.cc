@@ -10,6 +10,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -289,6 +290,79 @@ TEST(HttpClientTest, AuthorizationFromEnv) {
   EXPECT_EQ(AuthorizationFromEnv("INFX_TEST_KEY"), "Bearer k123");
   ::unsetenv("INFX_TEST_KEY");
   EXPECT_EQ(AuthorizationFromEnv("INFX_TEST_KEY"), "");
+}
+
+// Each event in its own write, apart in time: one read per event.
+bool PacedStream(tcp::socket& s, const std::string&) {
+  Send(s, kStreamHead);
+  for (const char* text : {"a", "b", "c"}) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    Send(s, Chunk(Event(text)));
+  }
+  Send(s, Chunk("data: [DONE]\n\n") + "0\r\n\r\n");
+  return true;
+}
+
+// The whole response in one write: its three events land in one read.
+bool BurstStream(tcp::socket& s, const std::string&) {
+  Send(s, kStreamHead + Chunk(Event("a") + Event("b") + Event("c")) +
+              Chunk("data: [DONE]\n\n") + "0\r\n\r\n");
+  return true;
+}
+
+// Runs `n` requests at once (one connection each) with the given wait mode.
+std::vector<RequestRecord> RunConcurrent(uint16_t port, int n, bool poller) {
+  asio::io_context io;
+  ClientOptions options;
+  options.base = *ParseUrl("http://127.0.0.1:" + std::to_string(port));
+  options.request_timeout_s = 10;
+  options.readiness_poller = poller;
+  HttpClient client(io, options);
+  std::vector<RequestRecord> records(n);
+  PreparedRequest req{"/v1/completions", "{\"prompt\":\"hi\"}"};
+  for (int i = 0; i < n; ++i) {
+    records[i].x_request_id = "req-" + std::to_string(i);
+    client.Start(req, &records[i], [] {});
+  }
+  io.run();
+  return records;
+}
+
+// Events that share a timestamp with the one before (the same read).
+int64_t SameStampAsPrevious(const RequestRecord& r) {
+  int64_t n = 0;
+  for (size_t i = 1; i < r.chunk_ns.size(); ++i) {
+    n += r.chunk_ns[i] == r.chunk_ns[i - 1];
+  }
+  return n;
+}
+
+TEST(HttpClientTest, PacedEventsAreReadOneByOneInBothWaitModes) {
+  for (bool poller : {true, false}) {
+    FakeServer server(PacedStream);
+    auto records = RunConcurrent(server.port(), 1, poller);
+    for (const RequestRecord& r : records) {
+      ASSERT_TRUE(r.ok()) << r.error_message << " poller=" << poller;
+      ASSERT_EQ(r.chunk_ns.size(), 3u);
+      EXPECT_EQ(r.shared_read_events, 0) << "poller=" << poller;
+      EXPECT_LT(r.chunk_ns[0], r.chunk_ns[1]);
+      EXPECT_LT(r.chunk_ns[1], r.chunk_ns[2]);
+    }
+  }
+}
+
+TEST(HttpClientTest, EventsLandingInOneReadShareItsTimestampAndAreCounted) {
+  for (bool poller : {true, false}) {
+    FakeServer server(BurstStream);
+    auto records = RunConcurrent(server.port(), 1, poller);
+    for (const RequestRecord& r : records) {
+      ASSERT_TRUE(r.ok()) << r.error_message << " poller=" << poller;
+      ASSERT_EQ(r.chunk_ns.size(), 3u);
+      // Every event after the first of a read is counted, no more.
+      EXPECT_EQ(r.shared_read_events, SameStampAsPrevious(r));
+      EXPECT_GT(r.shared_read_events, 0) << "poller=" << poller;
+    }
+  }
 }
 
 }  // namespace

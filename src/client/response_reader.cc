@@ -58,8 +58,30 @@ bool ResponseReader::keep_alive() const {
 ResponseReader::State ResponseReader::Feed(std::string_view bytes,
                                            int64_t arrival_ns, int64_t now_ns,
                                            RequestRecord* r) {
-  input_.append(bytes);
   received_any_ = received_any_ || !bytes.empty();
+  read_tokens_ = 0;
+  // The parser reads the caller's bytes in place; only what it leaves (a
+  // split header or chunk size) is kept for the next read.
+  std::string_view in = bytes;
+  if (!input_.empty()) {
+    input_.append(bytes);
+    in = input_;
+  }
+  const State state = Parse(in, arrival_ns, now_ns, r);
+  const char* kept = input_.data();
+  if (in.empty()) {
+    input_.clear();
+  } else if (in.data() >= kept && in.data() < kept + input_.size()) {
+    input_.erase(0, static_cast<size_t>(in.data() - kept));
+  } else {
+    input_.assign(in);
+  }
+  return state;
+}
+
+ResponseReader::State ResponseReader::Parse(std::string_view& in,
+                                            int64_t arrival_ns, int64_t now_ns,
+                                            RequestRecord* r) {
   while (!parser_->is_done()) {
     if (header_done_) {
       parser_->get().body().data = body_.data();
@@ -67,8 +89,8 @@ ResponseReader::State ResponseReader::Feed(std::string_view bytes,
       parser_->get().body().more = true;
     }
     boost::system::error_code ec;
-    size_t used = parser_->put(boost::asio::buffer(input_), ec);
-    input_.erase(0, used);
+    size_t used = parser_->put(boost::asio::buffer(in.data(), in.size()), ec);
+    in.remove_prefix(used);
     size_t produced =
         header_done_ ? body_.size() - parser_->get().body().size : 0;
     bool need_more = ec == http::error::need_more;
@@ -154,8 +176,12 @@ ResponseReader::State ResponseReader::OnEvents(
       return State::kFailed;
     }
     saw_choices_ = saw_choices_ || chunk_.has_choices;
+    const size_t tokens_before = r->chunk_ns.size();
     ChunkEffect effect =
         ApplyChunk(chunk_, event.first_byte_ns, options_.capture_text, r);
+    if (r->chunk_ns.size() > tokens_before && read_tokens_++ > 0) {
+      ++r->shared_read_events;
+    }
     if (effect == ChunkEffect::kFailed) {
       r->end_ns = arrival_ns;
       return State::kFailed;

@@ -60,8 +60,10 @@ class ResponseReader {
 
   // Starts a new response (for a new request on the connection).
   void Reset();
-  // Feeds bytes read from the connection: they arrived (kernel receive
-  // time) at `arrival_ns`; `now_ns` dates failures and the end.
+  // Feeds the bytes of ONE read from the connection: they arrived (kernel
+  // receive time) at `arrival_ns`; `now_ns` dates failures and the end.
+  // Token events after the first of one read are counted in
+  // r->shared_read_events (they share the read's timestamp).
   State Feed(std::string_view bytes, int64_t arrival_ns, int64_t now_ns,
              metrics::RequestRecord* r);
   // The server closed the connection (EOF) before the response was done.
@@ -81,6 +83,9 @@ class ResponseReader {
       boost::beast::http::response_parser<boost::beast::http::buffer_body>;
 
   void NewParser();
+  // Runs the parser over `in`, consuming what it takes.
+  State Parse(std::string_view& in, int64_t arrival_ns, int64_t now_ns,
+              metrics::RequestRecord* r);
   State OnHeader(int64_t now_ns, metrics::RequestRecord* r);
   State OnBody(std::string_view bytes, int64_t arrival_ns, int64_t now_ns,
                metrics::RequestRecord* r);
@@ -103,6 +108,7 @@ class ResponseReader {
   size_t body_bytes_ = 0;     // body bytes seen (2xx or not)
   bool saw_choices_ = false;  // a chunk with choices arrived
   bool saw_done_ = false;     // [DONE] arrived (later bytes are ignored)
+  int64_t read_tokens_ = 0;   // token events in the read being fed
 };
 
 }  // namespace infx::client

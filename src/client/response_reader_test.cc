@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 namespace infx::client {
@@ -123,6 +124,51 @@ TEST(ResponseReaderTest, ResetReadsTheNextResponseOnTheConnection) {
     RequestRecord r;
     EXPECT_EQ(FeedAll(reader, wire, 50, &r), State::kDone);
     EXPECT_TRUE(r.ok());
+  }
+}
+
+TEST(ResponseReaderTest, EventsOfOneReadShareItsTimeAndAreCounted) {
+  const std::string wire =
+      LengthResponse("200 OK", "text/event-stream", kEvents);
+  {  // the whole response in one read: two token events, one shared
+    ResponseReader reader(ReaderOptions{});
+    RequestRecord r;
+    EXPECT_EQ(reader.Feed(wire, 500, 500, &r), State::kDone);
+    ASSERT_EQ(r.chunk_ns.size(), 2u);
+    EXPECT_EQ(r.chunk_ns[0], r.chunk_ns[1]);
+    EXPECT_EQ(r.shared_read_events, 1);
+  }
+  {  // one read per event: nothing shared
+    ResponseReader reader(ReaderOptions{});
+    RequestRecord r;
+    const size_t second = wire.find("data: {", wire.find("data: {") + 1);
+    EXPECT_EQ(reader.Feed(wire.substr(0, second), 500, 500, &r), State::kMore);
+    EXPECT_EQ(reader.Feed(wire.substr(second), 600, 600, &r), State::kDone);
+    ASSERT_EQ(r.chunk_ns.size(), 2u);
+    EXPECT_EQ(r.chunk_ns[1] - r.chunk_ns[0], 100);
+    EXPECT_EQ(r.shared_read_events, 0);
+  }
+}
+
+TEST(ResponseReaderTest, KeepsBytesTheParserLeftForTheNextRead) {
+  // Reads that end inside the status line, a header and a chunk size: the
+  // parser takes what it can, the rest waits for the next read.
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n" +
+      [] {
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx\r\n", kEvents.size());
+        return std::string(size);
+      }() +
+      kEvents + "\r\n0\r\n\r\n";
+  for (size_t step : {3u, 5u, 11u}) {
+    ResponseReader reader(ReaderOptions{});
+    RequestRecord r;
+    EXPECT_EQ(FeedAll(reader, wire, step, &r), State::kDone) << step;
+    EXPECT_TRUE(r.ok()) << r.error_message;
+    EXPECT_EQ(r.chunk_ns.size(), 2u);
+    EXPECT_TRUE(reader.keep_alive()) << step;
   }
 }
 

@@ -7,7 +7,10 @@
 //
 // A read tries the socket at once unless the previous one drained it, and
 // waits for readiness when it is empty; completions are never invoked
-// inside the initiating call.
+// inside the initiating call. With a ReadinessPoller (UsePoller), the wait
+// is the poller's edge-triggered one (the socket is registered once);
+// without, Asio's per-read wait. Close() ends a pending read with
+// operation_aborted either way.
 //
 // Thread-safety: like tcp::socket: one thread (the io_context's) at a time.
 #pragma once
@@ -16,7 +19,11 @@
 #include <utility>  // before asio/awaitable.hpp, which needs std::exchange
 #include <array>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
@@ -25,11 +32,56 @@
 #include <boost/asio/post.hpp>
 // clang-format on
 
+#include "client/readiness_poller.h"
 #include "http/rx_timestamp.h"
 
 namespace infx::client {
 
-class TimestampedSocket {
+// A move-only void(error_code) callable stored in place (on the heap only
+// when larger than the inline room): a read waiting for the poller.
+class PendingRead {
+ public:
+  using error_code = boost::system::error_code;
+  PendingRead() = default;
+  ~PendingRead() { Reset(); }
+  PendingRead(const PendingRead&) = delete;
+  PendingRead& operator=(const PendingRead&) = delete;
+
+  template <typename F>
+  void Set(F&& f) {
+    using T = std::decay_t<F>;
+    Reset();
+    if constexpr (sizeof(T) <= kInline &&
+                  alignof(T) <= alignof(std::max_align_t)) {
+      object_ = new (storage_) T(std::forward<F>(f));
+      destroy_ = [](void* p) { static_cast<T*>(p)->~T(); };
+    } else {
+      object_ = new T(std::forward<F>(f));
+      destroy_ = [](void* p) { delete static_cast<T*>(p); };
+    }
+    call_ = [](PendingRead* self, error_code ec) {
+      T f(std::move(*static_cast<T*>(self->object_)));
+      self->Reset();
+      std::move(f)(ec);
+    };
+  }
+  bool has_value() const { return object_ != nullptr; }
+  // Runs the callable once; it is gone (and may be Set again) as it runs.
+  void operator()(error_code ec) { call_(this, ec); }
+  void Reset() {
+    if (object_ != nullptr) destroy_(object_);
+    object_ = nullptr;
+  }
+
+ private:
+  static constexpr size_t kInline = 160;
+  alignas(std::max_align_t) unsigned char storage_[kInline];
+  void* object_ = nullptr;
+  void (*destroy_)(void*) = nullptr;
+  void (*call_)(PendingRead*, error_code) = nullptr;
+};
+
+class TimestampedSocket final : private ReadinessPoller::Waiter {
  public:
   using tcp = boost::asio::ip::tcp;
   using executor_type = tcp::socket::executor_type;
@@ -37,6 +89,15 @@ class TimestampedSocket {
   using error_code = boost::system::error_code;
 
   explicit TimestampedSocket(boost::asio::io_context& io) : socket_(io) {}
+  ~TimestampedSocket() {
+    Unregister();
+    if (pending_.has_value()) {
+      poller_->WaitEnded();
+      pending_.Reset();
+    }
+  }
+  TimestampedSocket(const TimestampedSocket&) = delete;
+  TimestampedSocket& operator=(const TimestampedSocket&) = delete;
 
   executor_type get_executor() { return socket_.get_executor(); }
   tcp::socket& socket() { return socket_; }
@@ -50,6 +111,33 @@ class TimestampedSocket {
   bool EnableTimestamps() {
     return http::EnableRxTimestamps(socket_.native_handle());
   }
+
+  // Call once connected: reads wait through `poller` (which must outlive
+  // this socket) instead of Asio's per-read wait. False (nothing changes)
+  // when the poller cannot take the socket.
+  bool UsePoller(ReadinessPoller* poller) {
+    if (poller == nullptr || !socket_.is_open()) return false;
+    if (!poller->Add(socket_.native_handle(), this)) return false;
+    poller_ = poller;
+    return true;
+  }
+
+  // Shuts the socket down and closes it; a pending read ends with
+  // operation_aborted (posted, as Asio does).
+  void Close() {
+    Unregister();
+    if (pending_.has_value()) {
+      poller_->WaitEnded();
+      pending_(boost::asio::error::operation_aborted);
+    }
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  // Date reads by when they returned, ignoring kernel timestamps (only to
+  // measure what user-space dating costs).
+  void set_user_space_dating(bool on) { user_space_dating_ = on; }
 
   // Kernel arrival of the newest bytes of the last read (steady ns; falls
   // back to last_read_ns() without kernel timestamps) and when it was read.
@@ -100,7 +188,8 @@ class TimestampedSocket {
     // waits for readiness first instead of trying (and failing) at once.
     drained_ = static_cast<size_t>(r.bytes) < boost::asio::buffer_size(buffers);
     last_read_ns_ = r.read_ns;
-    last_rx_ns_ = r.kernel_rx_ns != 0 ? r.kernel_rx_ns : last_read_ns_;
+    last_rx_ns_ = r.kernel_rx_ns != 0 && !user_space_dating_ ? r.kernel_rx_ns
+                                                             : last_read_ns_;
     ec = r.bytes == 0 && boost::asio::buffer_size(buffers) > 0
              ? error_code(boost::asio::error::eof)
              : error_code();
@@ -112,7 +201,8 @@ class TimestampedSocket {
                  bool first_try) {
     error_code ec = boost::asio::error::would_block;
     size_t n = 0;
-    if (!(first_try && drained_)) n = ReadNow(buffers, ec);
+    // After a hang-up the end (or error) is read now: no edge will come.
+    if (!(first_try && drained_ && !hung_up_)) n = ReadNow(buffers, ec);
     if (ec != boost::asio::error::would_block) {
       if (first_try) {  // never complete inside the initiating call
         boost::asio::post(socket_.get_executor(),
@@ -122,6 +212,10 @@ class TimestampedSocket {
       } else {
         std::move(handler)(ec, n);
       }
+      return;
+    }
+    if (poller_ != nullptr) {
+      WaitForPoller(std::move(handler), buffers);
       return;
     }
     socket_.async_wait(
@@ -135,7 +229,43 @@ class TimestampedSocket {
         });
   }
 
+  template <typename Handler, typename MutableBuffers>
+  void WaitForPoller(Handler handler, const MutableBuffers& buffers) {
+    pending_.Set(
+        [this, buffers, handler = std::move(handler)](error_code ec) mutable {
+          if (ec) {  // closed: complete as Asio would, outside this call
+            boost::asio::post(socket_.get_executor(),
+                              [handler = std::move(handler), ec]() mutable {
+                                std::move(handler)(ec, size_t{0});
+                              });
+            return;
+          }
+          StartRead(std::move(handler), buffers, /*first_try=*/false);
+        });
+    poller_->WaitStarted();
+  }
+
+  void OnReadable(uint32_t events) override {
+    drained_ = false;  // an edge: the next read tries the socket
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) hung_up_ = true;
+    if (!pending_.has_value()) return;
+    poller_->WaitEnded();
+    pending_(error_code());
+  }
+
+  void Unregister() {
+    if (poller_ == nullptr || !registered()) return;
+    poller_->Remove(socket_.native_handle(), this);
+    unregistered_ = true;
+  }
+  bool registered() const { return !unregistered_ && socket_.is_open(); }
+
   tcp::socket socket_;
+  ReadinessPoller* poller_ = nullptr;
+  PendingRead pending_;
+  bool unregistered_ = false;
+  bool user_space_dating_ = false;
+  bool hung_up_ = false;  // the poller saw the peer close or an error
   int64_t last_rx_ns_ = 0;
   int64_t last_read_ns_ = 0;
   bool drained_ = false;  // the last read left the socket empty

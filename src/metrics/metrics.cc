@@ -155,6 +155,7 @@ namespace {
 struct Samples {
   std::vector<double> ttfts, tpots, itls, itls_tok, e2els, lags, read_lags;
   int64_t start = 0, end = 0, good = 0;
+  int64_t token_events = 0, shared_read_events = 0;
   std::vector<std::pair<int64_t, int>> in_flight;  // (time, +1/-1)
 };
 
@@ -163,6 +164,8 @@ void AddTiming(const RequestRecord& r, Samples& s) {
   if (r.send_ns == 0) return;
   s.lags.push_back((r.send_ns - Origin(r)) / kNsPerMs);
   s.read_lags.push_back(r.max_read_lag_ns / kNsPerMs);
+  s.token_events += static_cast<int64_t>(r.chunk_ns.size());
+  s.shared_read_events += r.shared_read_events;
   if (s.start == 0 || Origin(r) < s.start) s.start = Origin(r);
   if (r.end_ns != 0) {
     s.end = std::max(s.end, r.end_ns);
@@ -265,6 +268,8 @@ BenchMetrics ComputeMetrics(const std::vector<RequestRecord>& records,
   m.interactivity = InteractivityFrom(m.tpot_ms, s.tpots);
   m.client_lag_ms = Summarize(s.lags, ps);
   m.client_read_lag_ms = Summarize(s.read_lags, ps);
+  m.client_token_events = s.token_events;
+  m.client_shared_read_events = s.shared_read_events;
   m.max_output_tokens_per_s = MaxOutputTokensPerSecond(records, s.start);
   m.max_concurrent_requests = MaxConcurrent(std::move(s.in_flight));
   return m;

@@ -79,6 +79,9 @@ struct BenchMetrics {
   // bytes and the client reading them (max_read_lag_ns): how far the
   // client's reads trailed the wire. Kernel-dated chunks do not include it.
   Stats client_read_lag_ms;
+  // Token events of sent requests, and of those the ones that shared a
+  // read (and a timestamp) with an earlier event of their request.
+  int64_t client_token_events = 0, client_shared_read_events = 0;
   // Completed requests whose prompt was sent as token ids (so its length
   // is known exactly) and whose server usage.prompt_tokens differs from
   // it; of those, the ones the server counted fewer tokens for: it cut the

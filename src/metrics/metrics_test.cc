@@ -72,6 +72,15 @@ TEST(MetricsTest, LatencyCountsFromScheduledTime) {
   EXPECT_DOUBLE_EQ(m.client_lag_ms.max, 30);
 }
 
+TEST(MetricsTest, CountsTokenEventsThatSharedARead) {
+  RequestRecord a = Done(0, {100, 100, 130});  // two events in one read
+  a.shared_read_events = 1;
+  RequestRecord b = Done(1, {100, 120});
+  BenchMetrics m = ComputeMetrics({a, b}, {});
+  EXPECT_EQ(m.client_token_events, 5);
+  EXPECT_EQ(m.client_shared_read_events, 1);
+}
+
 TEST(MetricsTest, AggregatesThroughputsAndFailures) {
   std::vector<RequestRecord> rs;
   rs.push_back(Done(0, {100, 200, 300, 400, 500}));  // 5 tokens, ends 500

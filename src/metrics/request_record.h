@@ -70,6 +70,11 @@ struct RequestRecord {
   // client reading them (the client's read lag; chunk_ns are kernel times
   // where the transport gives them, so this lag does not enter them).
   int64_t max_read_lag_ns = 0;
+  // Token events that came in the same read as an earlier token event of
+  // this request: they carry that read's one kernel timestamp, so their
+  // ITL to the event before is 0 whatever the server's was. Rare while the
+  // client keeps up; the count says how often timing was not per token.
+  int64_t shared_read_events = 0;
   // The connection the request went out on: opened for it (else a
   // kept-alive one was reused), and how long opening it took (TCP connect
   // plus TLS handshake; 0 when reused). A slow connect (e.g. a full listen
