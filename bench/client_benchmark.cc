@@ -7,6 +7,14 @@
 //     reports SSE token events per client CPU-second (events / process CPU
 //     time, setup and metrics included), streams reached, scheduling lag
 //     p99 and peak RSS.
+//   paced: real model time (Llama-3.1-8B on H200 timing) at C = 512 and
+//     4,096 streams, closed loop, 256 output tokens with ignore_eos (the
+//     issue-13 run): client CPU microseconds per streamed token (user and
+//     system, getrusage), p99 of the per-request read lag, the share of
+//     events that shared a read, and TTFT/ITL error against the trace.
+//     Mode 0 is infx as shipped; mode 1 waits with Asio's per-read wait
+//     (the client before the readiness poller); mode 2 dates bytes when
+//     read (user-space clock, InferenceX's method) to show its error.
 //   fidelity: real model time (--time-scale 1) with --trace; client TTFT
 //     and ITL against the server's own timestamps (joined on X-Request-Id):
 //     p50/p99 of |client - server| in microseconds. Both sides date at the
@@ -162,6 +170,47 @@ infx::bench::BenchConfig Config(const std::string& url, int64_t streams,
   return c;
 }
 
+// |client - server| TTFT and ITL (us) of the measured, completed requests
+// joined with the emulator's trace on X-Request-Id.
+struct TraceErrors {
+  std::vector<double> ttft_us, itl_us, first_token_us;
+};
+
+TraceErrors JoinTrace(const std::filesystem::path& trace,
+                      const std::vector<RequestRecord>& records) {
+  TraceErrors e;
+  std::map<std::string, nlohmann::json> by_id;
+  std::ifstream in(trace);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line);
+    if (j["x_request_id"].is_string()) by_id[j["x_request_id"]] = j;
+  }
+  for (const RequestRecord& r : records) {
+    auto it = by_id.find(r.x_request_id);
+    if (r.warmup || !r.ok() || it == by_id.end()) continue;
+    const auto& tok = it->second["token_ns"];
+    if (tok.size() != r.chunk_ns.size() || tok.empty()) continue;
+    int64_t arrival = it->second["arrival_ns"];
+    double server_ttft = tok[0].get<int64_t>() - arrival;
+    double client_ttft = r.chunk_ns[0] - r.send_ns;
+    e.ttft_us.push_back(std::abs(client_ttft - server_ttft) / 1e3);
+    e.first_token_us.push_back((r.chunk_ns[0] - tok[0].get<int64_t>()) / 1e3);
+    for (size_t i = 1; i < tok.size(); ++i) {
+      double server_itl = tok[i].get<int64_t>() - tok[i - 1].get<int64_t>();
+      double client_itl = r.chunk_ns[i] - r.chunk_ns[i - 1];
+      e.itl_us.push_back(std::abs(client_itl - server_itl) / 1e3);
+    }
+  }
+  return e;
+}
+
+std::filesystem::path TracePath(const char* name) {
+  return std::filesystem::temp_directory_path() /
+         (std::string("infx_client_benchmark_") + name + "_" +
+          std::to_string(getpid()) + ".jsonl");
+}
+
 void BM_Capacity(benchmark::State& state) {
   const int64_t streams = state.range(0);
   const int64_t output_len = state.range(1);
@@ -218,9 +267,7 @@ BENCHMARK(BM_Capacity)
 
 void BM_Fidelity(benchmark::State& state) {
   const int64_t streams = state.range(0);
-  auto trace =
-      std::filesystem::temp_directory_path() /
-      ("infx_client_benchmark_trace_" + std::to_string(getpid()) + ".jsonl");
+  auto trace = TracePath("fidelity");
   infx::emulator::EmulatorOptions options = EmulatorFor(streams, 1.0);
   options.trace_path = trace.string();
   EmulatorProcess emulator(options);
@@ -239,36 +286,13 @@ void BM_Fidelity(benchmark::State& state) {
       state.SkipWithError(result.status().ToString().c_str());
       return;
     }
-    std::map<std::string, nlohmann::json> by_id;
-    std::ifstream in(trace);
-    std::string line;
-    while (std::getline(in, line)) {
-      auto j = nlohmann::json::parse(line);
-      if (j["x_request_id"].is_string()) by_id[j["x_request_id"]] = j;
-    }
-    std::vector<double> ttft_us, itl_us, first_token_us;
-    for (const RequestRecord& r : result->records) {
-      auto it = by_id.find(r.x_request_id);
-      if (r.warmup || !r.ok() || it == by_id.end()) continue;
-      const auto& tok = it->second["token_ns"];
-      if (tok.size() != r.chunk_ns.size() || tok.empty()) continue;
-      int64_t arrival = it->second["arrival_ns"];
-      double server_ttft = tok[0].get<int64_t>() - arrival;
-      double client_ttft = r.chunk_ns[0] - r.send_ns;
-      ttft_us.push_back(std::abs(client_ttft - server_ttft) / 1e3);
-      first_token_us.push_back((r.chunk_ns[0] - tok[0].get<int64_t>()) / 1e3);
-      for (size_t i = 1; i < tok.size(); ++i) {
-        double server_itl = tok[i].get<int64_t>() - tok[i - 1].get<int64_t>();
-        double client_itl = r.chunk_ns[i] - r.chunk_ns[i - 1];
-        itl_us.push_back(std::abs(client_itl - server_itl) / 1e3);
-      }
-    }
-    state.counters["joined"] = static_cast<double>(ttft_us.size());
-    state.counters["ttft_err_p50_us"] = P(ttft_us, 50);
-    state.counters["ttft_err_p99_us"] = P(ttft_us, 99);
-    state.counters["itl_err_p50_us"] = P(itl_us, 50);
-    state.counters["itl_err_p99_us"] = P(itl_us, 99);
-    state.counters["token_delivery_p99_us"] = P(first_token_us, 99);
+    const TraceErrors e = JoinTrace(trace, result->records);
+    state.counters["joined"] = static_cast<double>(e.ttft_us.size());
+    state.counters["ttft_err_p50_us"] = P(e.ttft_us, 50);
+    state.counters["ttft_err_p99_us"] = P(e.ttft_us, 99);
+    state.counters["itl_err_p50_us"] = P(e.itl_us, 50);
+    state.counters["itl_err_p99_us"] = P(e.itl_us, 99);
+    state.counters["token_delivery_p99_us"] = P(e.first_token_us, 99);
     // How far the client's reads trailed the kernel: what user-space
     // dating (as Python clients do) would have added to the errors above.
     state.counters["read_lag_max_ms"] = result->metrics.client_read_lag_ms.max;
@@ -278,6 +302,78 @@ void BM_Fidelity(benchmark::State& state) {
 }
 BENCHMARK(BM_Fidelity)
     ->Arg(1000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+struct Usage {
+  double user_s = 0, sys_s = 0;
+};
+Usage CpuUsage() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return {u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6,
+          u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6};
+}
+
+// Args: streams (= max concurrency = max_num_seqs), requests, mode (0 infx,
+// 1 Asio per-read wait, 2 user-space dating).
+void BM_Paced(benchmark::State& state) {
+  const int64_t streams = state.range(0);
+  const int64_t requests = state.range(1);
+  const int64_t mode = state.range(2);
+  auto trace = TracePath("paced");
+  infx::emulator::EmulatorOptions options = EmulatorFor(streams, 1.0);
+  options.trace_path = trace.string();
+  EmulatorProcess emulator(options);
+  if (emulator.url().empty()) {
+    state.SkipWithError("could not start the emulator");
+    return;
+  }
+  for (auto _ : state) {
+    infx::bench::BenchConfig c = Config(emulator.url(), requests, 256);
+    c.request_rate = std::numeric_limits<double>::infinity();
+    c.max_concurrency = streams;
+    c.client.readiness_poller = mode != 1;
+    c.client.user_space_dating = mode == 2;
+    const Usage before = CpuUsage();
+    auto result = infx::bench::RunBenchmark(c);
+    const Usage after = CpuUsage();
+    emulator.Stop();  // flushes the trace
+    if (!result.ok()) {
+      state.SkipWithError(result.status().ToString().c_str());
+      return;
+    }
+    const auto& m = result->metrics;
+    const double events = static_cast<double>(m.client_token_events);
+    const TraceErrors e = JoinTrace(trace, result->records);
+    state.counters["completed"] = static_cast<double>(m.completed);
+    state.counters["tok_per_s"] = m.output_throughput;
+    state.counters["cpu_us_per_token"] =
+        1e6 * (after.user_s - before.user_s + after.sys_s - before.sys_s) /
+        events;
+    state.counters["user_us_per_token"] =
+        1e6 * (after.user_s - before.user_s) / events;
+    state.counters["sys_us_per_token"] =
+        1e6 * (after.sys_s - before.sys_s) / events;
+    state.counters["read_lag_p99_ms"] =
+        m.client_read_lag_ms.percentiles.empty()
+            ? 0
+            : m.client_read_lag_ms.percentiles.back().second;
+    state.counters["shared_read_pct"] =
+        100.0 * static_cast<double>(m.client_shared_read_events) / events;
+    state.counters["ttft_err_p99_us"] = P(e.ttft_us, 99);
+    state.counters["itl_err_p50_us"] = P(e.itl_us, 50);
+    state.counters["itl_err_p99_us"] = P(e.itl_us, 99);
+  }
+  std::filesystem::remove(trace);
+}
+BENCHMARK(BM_Paced)
+    ->ArgNames({"streams", "requests", "mode"})
+    ->Args({512, 1024, 0})
+    ->Args({512, 1024, 1})
+    ->Args({512, 1024, 2})
+    ->Args({4096, 4096, 0})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
