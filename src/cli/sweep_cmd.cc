@@ -165,6 +165,7 @@ Status Conclude(const SweepFlags& f, store::ResultsStore& store, int64_t run_id,
   report::ReportOptions ro;
   ro.analysis = options;
   ro.prices = prices;
+  ro.search_notes = summary.search_notes;
   INFX_RETURN_IF_ERROR(report::WriteHtmlReport(store, run_id, report, ro));
   if (f.json) {
     nlohmann::json j = {

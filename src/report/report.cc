@@ -291,6 +291,14 @@ std::string ConfigsSection(const ReportData& d,
 
 // Every eval: both filters with standard errors, questions, the config's
 // min score and the verdict; then which configs FAIL.
+// What `infx sweep --plan` / `--sla` searched; "" when nothing was.
+std::string SearchSection(const std::vector<std::string>& notes) {
+  if (notes.empty()) return "";
+  std::string html = "<h2>Search</h2>\n<ul>\n";
+  for (const auto& line : notes) html += "<li>" + XmlEscape(line) + "</li>\n";
+  return html + "</ul>\n";
+}
+
 std::string EvalsSection(const frontier::RunAnalysis& analysis) {
   const frontier::RunAccuracy& acc = analysis.accuracy;
   if (acc.empty()) return "";
@@ -384,6 +392,7 @@ std::string RenderHtmlReport(const ReportData& d,
         o.include_invalid ? "flagged, kept on the charts and frontier"
                           : "left off the charts and frontier");
   }
+  html += SearchSection(options.search_notes);
   html += EvalsSection(analysis);
   html += PointsSection(d, analysis.accuracy);
   html += ConfigsSection(d, analysis.accuracy);

@@ -29,6 +29,11 @@ struct ReportOptions {
   // For the $/Mtok and tok/s/MW columns; when empty, the built-in hardware
   // catalog's figures for the run's configs are used.
   frontier::PriceBook prices;
+  // What `infx sweep --plan` / `--sla` searched (points against the grid,
+  // hypervolume reached, dropped configs and why, the stop reason), one
+  // line each (sweep::SweepSummary::search_notes); empty: no section. The
+  // search is not stored, so only the sweep's own report has it.
+  std::vector<std::string> search_notes;
 };
 
 // Everything the report shows, as read from the store.

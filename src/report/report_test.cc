@@ -86,6 +86,22 @@ TEST_F(ReportTest, HtmlIsSelfContainedWithChartsAndTables) {
   EXPECT_NE(html.find("$/Mtok"), std::string::npos);
 }
 
+TEST_F(ReportTest, SearchNotesBecomeAnEscapedSection) {
+  auto data = LoadReportData(*store_, run_);
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(RenderHtmlReport(*data, {}).find("<h2>Search</h2>"),
+            std::string::npos);
+  ReportOptions o;
+  o.search_notes = {
+      "llama isl=1024 osl=1024: 3 of 12 grid points, "
+      "hypervolume 99.1% of the predicted full grid",
+      "dropped llama/h200/tp<2>: cannot reach the frontier"};
+  const std::string html = RenderHtmlReport(*data, o);
+  EXPECT_NE(html.find("<h2>Search</h2>"), std::string::npos);
+  EXPECT_NE(html.find("3 of 12 grid points"), std::string::npos);
+  EXPECT_NE(html.find("dropped llama/h200/tp&lt;2&gt;"), std::string::npos);
+}
+
 TEST_F(ReportTest, AccuracyBesidePointsAndFailuresMarked) {
   // The fixture's config-level eval (81.25%) passes a min score of 0.8.
   auto configs = store_->ListConfigs(run_);
