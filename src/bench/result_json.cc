@@ -11,6 +11,7 @@
 
 #include "bench/runner.h"
 #include "common/stored_text.h"
+#include "metrics/e2e_interactivity.h"
 
 namespace infx::bench {
 namespace {
@@ -164,6 +165,12 @@ json BenchResultToJson(const BenchResult& r) {
   j["validity_thresholds"] = metrics::ValidityOptionsJson(r.config.validity);
   j["interrupted"] = r.cancelled;
   j["connections_opened"] = r.connections_opened;
+  if (r.prefix_cache) j["prefix_cache"] = PrefixCacheStatsJson(*r.prefix_cache);
+  if (!r.sessions.is_null()) j["sessions"] = r.sessions;
+  // InferenceX AgentX: 1 / P90(E2EL_i / OSL_i), tok/s/user.
+  const auto e2e_interactivity = metrics::E2eNormalizedInteractivity(r.records);
+  j["e2e_normalized_interactivity"] =
+      e2e_interactivity ? json(*e2e_interactivity) : json(nullptr);
   j["infx_result_version"] = 2;
   return j;
 }
@@ -308,6 +315,7 @@ std::string FormatSummary(const BenchResult& r) {
   if (m.prompts_truncated > 0 || m.prompt_token_mismatches > 0) {
     line("Prompts truncated by server:", std::to_string(m.prompts_truncated));
   }
+  if (r.prefix_cache) out << PrefixCacheSummary(*r.prefix_cache);
   if (r.cancelled) line("Interrupted:", "yes (partial results)");
   line("Run validity:", r.validity.valid ? "VALID" : "INVALID");
   for (const std::string& reason : r.validity.reasons) {

@@ -10,6 +10,8 @@
 #include "bench/portable_random.h"
 #include "bench/request_body.h"
 #include "bench/schedule.h"
+#include "bench/session_runner.h"
+#include "bench/trace_workload.h"
 #include "client/http_client.h"
 #include "common/stored_text.h"
 
@@ -115,6 +117,17 @@ std::string UtcDate() {
   return buf;
 }
 
+// The measured rows' trace offsets, from the first measured row.
+std::vector<int64_t> TraceOffsets(const std::vector<int64_t>& all,
+                                  size_t warm) {
+  if (warm >= all.size()) return {};
+  std::vector<int64_t> out(all.begin() + static_cast<ptrdiff_t>(warm),
+                           all.end());
+  const int64_t t0 = out.front();
+  for (int64_t& o : out) o -= t0;
+  return out;
+}
+
 Status ValidateLoad(const BenchConfig& c) {
   if (c.num_prompts < 1)
     return Status::InvalidArgument("--num-prompts must be >= 1");
@@ -194,14 +207,24 @@ Result<BenchResult> RunBenchmark(const BenchConfig& config) {
   INFX_RETURN_IF_ERROR(ValidateLoad(config));
   INFX_ASSIGN_OR_RETURN(client::ClientOptions options,
                         MakeClientOptions(config.client));
+  if (IsSessionDataset(config.dataset.name)) return RunSessionBenchmark(config);
   // 2. Prompts (warm-up first), schedule, records and bodies: all before
   //    the first request.
   const bool chat = config.client.endpoint == Endpoint::kChat;
   DatasetSpec dataset = config.dataset;
   dataset.text_prompts = chat && config.tokenizer_path.empty();
-  INFX_ASSIGN_OR_RETURN(
-      std::vector<Prompt> prompts,
-      MakePrompts(dataset, config.warmup + config.num_prompts, config.seed));
+  std::optional<TraceWorkload> traced;
+  std::vector<Prompt> prompts;
+  if (IsTraceDataset(dataset.name)) {
+    INFX_ASSIGN_OR_RETURN(
+        traced, MakeTraceWorkload(dataset, config.warmup + config.num_prompts,
+                                  config.seed));
+    prompts = std::move(traced->prompts);
+  } else {
+    INFX_ASSIGN_OR_RETURN(
+        prompts,
+        MakePrompts(dataset, config.warmup + config.num_prompts, config.seed));
+  }
   TokenExactStats token_exact;
   if (!config.tokenizer_path.empty()) {
     auto tok = tokenizer::Tokenizer::Load(config.tokenizer_path);
@@ -220,16 +243,30 @@ Result<BenchResult> RunBenchmark(const BenchConfig& config) {
       MakeRequests(options, config.client, prompts, config.sampling);
   // 3. Phases: warm-up (closed loop), then the measured load.
   std::vector<Phase> phases;
-  size_t warm = static_cast<size_t>(config.warmup);
+  size_t warm = std::min(static_cast<size_t>(config.warmup), prompts.size());
   if (warm > 0) {
     phases.push_back(Phase{0, warm, config.max_concurrency, {}, 0});
   }
   Phase measured{
       warm, prompts.size(), config.max_concurrency, {}, config.duration_s};
-  if (!std::isinf(config.request_rate))
+  if (traced && !traced->offsets_ns.empty()) {
+    measured.offsets_ns = TraceOffsets(traced->offsets_ns, warm);
+  } else if (!std::isinf(config.request_rate)) {
     measured.offsets_ns = std::move(offsets);
+  }
   phases.push_back(std::move(measured));
   // 4. Run, then compute.
+  std::optional<PrefixCounters> before;
+  if (traced) {
+    result.prefix_cache.emplace();
+    result.prefix_cache->theoretical_hit_rate = traced->theoretical.rate();
+    result.prefix_cache->theoretical_prompt_tokens =
+        traced->theoretical.prompt_tokens;
+    result.prefix_cache->theoretical_hit_tokens =
+        traced->theoretical.hit_tokens;
+    before = ScrapePrefixCounters(config.client.base_url, options.authorization,
+                                  options.verify_tls);
+  }
   result.date = UtcDate();
   DriveOutcome outcome =
       Drive(DriveOptions{options, config.progress, config.cancel,
@@ -237,6 +274,17 @@ Result<BenchResult> RunBenchmark(const BenchConfig& config) {
             requests, &result.records, phases);
   result.cancelled = outcome.cancelled;
   result.connections_opened = outcome.connections_opened;
+  if (before) {
+    if (auto after =
+            ScrapePrefixCounters(config.client.base_url, options.authorization,
+                                 options.verify_tls)) {
+      PrefixCacheStats& p = *result.prefix_cache;
+      p.observed_query_tokens = after->queries - before->queries;
+      p.observed_hit_tokens = after->hits - before->hits;
+      if (p.observed_query_tokens > 0)
+        p.observed_hit_rate = p.observed_hit_tokens / p.observed_query_tokens;
+    }
+  }
   MakeStorable(config.client, &result.records);
   DropUnsent(&result.records);
   result.metrics = metrics::ComputeMetrics(result.records, config.metrics);

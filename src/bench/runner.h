@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/prefix_stats.h"
 #include "bench/token_exact.h"
 #include "bench/workload.h"
 #include "common/result.h"
@@ -117,6 +118,10 @@ struct BenchResult {
   int64_t connections_opened = 0;
   metrics::Validity validity;   // judged from metrics and config.validity
   TokenExactStats token_exact;  // with config.tokenizer_path
+  // Trace datasets: theoretical vs server-observed prefix-cache hit rate.
+  std::optional<PrefixCacheStats> prefix_cache;
+  // Session datasets: per-session and per-turn metrics (null otherwise).
+  nlohmann::json sessions;
 };
 
 // Validates the config, builds prompts and schedule, runs, computes metrics.

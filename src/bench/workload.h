@@ -41,6 +41,15 @@ struct DatasetSpec {
                                 // in input_len, as vLLM)
   int64_t vocab_size = 32000;   // random token ids are in [100, vocab_size)
   bool text_prompts = false;    // random: words instead of token ids (chat)
+  // Trace datasets (bench/trace_workload.h): tokens per hash id, arrival
+  // speed-up, and whether the trace's timestamps pace the rows.
+  int64_t hash_block_size = 512;
+  double trace_speedup = 1.0;
+  bool trace_timestamps = true;
+  // Session datasets (bench/session_runner.h): delay multiplier and cap.
+  double think_time_scale = 1.0;
+  double think_time_s = 0;  // multiturn: user think time between turns
+  double max_think_time_s = 60;
 };
 
 // `num_prompts` prompts for `spec`, seeded. Files are sampled in order and

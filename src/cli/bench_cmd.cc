@@ -304,11 +304,37 @@ void AddFlags(CLI::App* cmd, BenchFlags& f) {
   cmd->add_option("--endpoint", f.endpoint,
                   "completions | chat | a path such as /v1/completions")
       ->capture_default_str();
-  cmd->add_option("--dataset,--dataset-name", c.dataset.name,
-                  "random | jsonl | sharegpt")
+  cmd->add_option(
+         "--dataset,--dataset-name", c.dataset.name,
+         "random | jsonl | sharegpt | mooncake | multiturn | agentic | "
+         "weka (docs/workloads.md)")
       ->capture_default_str();
   cmd->add_option("--dataset-path", c.dataset.path,
-                  "Prompt file for jsonl / sharegpt");
+                  "Prompt or trace file for jsonl / sharegpt / mooncake");
+  cmd->add_option("--hash-block-size", c.dataset.hash_block_size,
+                  "mooncake: tokens per hash id")
+      ->capture_default_str()
+      ->check(IntIn(1, 1 << 20));
+  cmd->add_option("--trace-speedup", c.dataset.trace_speedup,
+                  "mooncake: arrivals at timestamp / speedup")
+      ->capture_default_str()
+      ->check(FiniteIn(1e-6, 1e9));
+  cmd->add_option("--think-time", c.dataset.think_time_s,
+                  "multiturn: seconds between a reply and the next turn")
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1e6));
+  cmd->add_option("--think-time-scale", c.dataset.think_time_scale,
+                  "multiturn/agentic/weka: delays between a session's "
+                  "requests x this (0 = none)")
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1e6));
+  cmd->add_option("--max-think-time", c.dataset.max_think_time_s,
+                  "multiturn/agentic/weka: cap on one delay, seconds")
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1e9));
+  cmd->add_flag("!--ignore-trace-timestamps", c.dataset.trace_timestamps,
+                "mooncake: send rows under --max-concurrency only, ignoring "
+                "their timestamps");
   cmd->add_option("--input-len,--random-input-len", c.dataset.input_len,
                   "random: max input tokens")
       ->capture_default_str()

@@ -1,0 +1,37 @@
+#include "bench/prefix_stats.h"
+
+#include <gtest/gtest.h>
+
+namespace infx::bench {
+namespace {
+
+TEST(PrefixStatsTest, SumsCounterSamplesAcrossLabels) {
+  const char* text =
+      "# HELP vllm:prefix_cache_queries_total Prefix cache queries.\n"
+      "# TYPE vllm:prefix_cache_queries_total counter\n"
+      "vllm:prefix_cache_queries_total{model_name=\"a\",engine=\"0\"} 100.0\n"
+      "vllm:prefix_cache_queries_total{model_name=\"a\",engine=\"1\"} 50\n"
+      "vllm:prefix_cache_hits_total{model_name=\"a\"} 30.0\n"
+      "vllm:prefix_cache_hits_created{model_name=\"a\"} 1.7e9\n"
+      "vllm:num_requests_running{model_name=\"a\"} 3\n";
+  auto c = ParsePrefixCounters(text);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_DOUBLE_EQ(c->queries, 150);
+  EXPECT_DOUBLE_EQ(c->hits, 30);
+  EXPECT_FALSE(ParsePrefixCounters("vllm:num_requests_running 1\n"));
+}
+
+TEST(PrefixStatsTest, RootPathAndJson) {
+  EXPECT_EQ(ServerRootPath("/v1"), "");
+  EXPECT_EQ(ServerRootPath("/proxy/v1"), "/proxy");
+  EXPECT_EQ(ServerRootPath("/proxy"), "/proxy");
+  PrefixCacheStats s;
+  s.theoretical_hit_rate = 0.25;
+  const auto j = PrefixCacheStatsJson(s);
+  EXPECT_EQ(j["theoretical_hit_rate"], 0.25);
+  EXPECT_TRUE(j["observed_hit_rate"].is_null());
+  EXPECT_NE(PrefixCacheSummary(s).find("25.00%"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace infx::bench
