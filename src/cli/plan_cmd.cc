@@ -17,6 +17,7 @@
 #include "hardware/catalog.h"
 #include "model/model_loader.h"
 #include "perf/calibration.h"
+#include "perf/calibration_file.h"
 #include "plan/plan.h"
 #include "plan/plan_json.h"
 
@@ -68,10 +69,9 @@ Result<plan::PlanRequest> BuildRequest(const PlanOptions& o) {
   INFX_ASSIGN_OR_RETURN(r.engine, perf::ParseEngine(o.engine));
   INFX_ASSIGN_OR_RETURN(r.precisions, ParsePrecisions(o.precision));
   if (!o.calibration_file.empty()) {
-    INFX_ASSIGN_OR_RETURN(perf::Calibration cal,
-                          perf::LoadCalibrationFile(
-                              o.calibration_file,
-                              perf::DefaultCalibration(r.hardware, r.engine)));
+    INFX_ASSIGN_OR_RETURN(
+        perf::Calibration cal,
+        perf::CalibrationFor(o.calibration_file, r.hardware, r.engine));
     r.calibration = cal;
   }
   if (!(o.range_ratio >= 0 && o.range_ratio <= 1)) {
@@ -230,7 +230,7 @@ void SetupPlan(CLI::App& app) {
   cmd->add_option("--engine", o->engine, "vllm, sglang or trtllm")
       ->capture_default_str();
   cmd->add_option("--calibration", o->calibration_file,
-                  "YAML of calibration overrides (docs/perf-model.md)");
+                  "calibration file for the hardware and engine (docs/calibration.md)");
   cmd->add_option("--margin", o->margin,
                   "cut configs below the frontier by more than this fraction")
       ->capture_default_str()

@@ -6,6 +6,7 @@
 
 #include "common/files.h"
 #include "hardware/hardware_spec.h"
+#include "perf/calibration_file.h"
 #include "perf/deployment.h"
 
 namespace infx::perf {
@@ -141,8 +142,10 @@ const std::vector<Field>& Fields() {
   return kFields;
 }
 
-Status SetField(const std::string& key, const YAML::Node& value,
-                const std::string& path, Calibration& c) {
+}  // namespace
+
+Status SetCalibrationField(const std::string& key, const YAML::Node& value,
+                           const std::string& path, Calibration& c) {
   for (const Field& f : Fields()) {
     if (key != f.name) continue;
     try {
@@ -169,7 +172,12 @@ Status SetField(const std::string& key, const YAML::Node& value,
                                  "'");
 }
 
-}  // namespace
+double* CalibrationNumber(Calibration& c, const std::string& name) {
+  for (const Field& f : Fields()) {
+    if (name == f.name && f.number != nullptr) return &(c.*(f.number));
+  }
+  return nullptr;
+}
 
 const std::vector<std::string>& CalibrationFieldNames() {
   static const std::vector<std::string> kNames = [] {
@@ -202,7 +210,7 @@ Result<Calibration> LoadCalibrationFile(const std::string& path,
     } catch (const std::exception&) {
       return Status::InvalidArgument(path + ": non-string key");
     }
-    INFX_RETURN_IF_ERROR(SetField(key, entry.second, path, base));
+    INFX_RETURN_IF_ERROR(SetCalibrationField(key, entry.second, path, base));
   }
   return base;
 }
