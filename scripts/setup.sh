@@ -14,6 +14,7 @@ PACKAGES=(
   libpcre2-dev
   libpq-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
+  libceres-dev libeigen3-dev
   nodejs chromium
   munge slurmctld slurmd slurm-client
   python3
