@@ -114,6 +114,11 @@ struct EmulatorTargetSpec {
   // Engine version the emulator reports on GET /version and the sweep
   // records (simulates an engine upgrade); "" = "infx-emulator".
   std::string version;
+  // vLLM-style automatic prefix caching in the emulator. Off by default in
+  // sweeps: every point of a config re-sends the same seeded prompts, so a
+  // cache left warm by one point would speed up the next (vLLM #52884);
+  // the sweep does not reset the cache between points yet.
+  bool prefix_caching = false;
 };
 
 struct LaunchSpec {

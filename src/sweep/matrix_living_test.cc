@@ -14,6 +14,24 @@ Result<Matrix> Parse(const std::string& text) {
   return ParseMatrix(YAML::Load(text), "m.yaml");
 }
 
+// Prefix caching is off in sweeps unless asked for: points of a config
+// re-send the same seeded prompts.
+TEST(MatrixLivingTest, EmulatorPrefixCachingIsOffUnlessAskedFor) {
+  const std::string body =
+      "configs: [{model: llama-3.1-8b}]\nworkloads: [{isl: 8, osl: 4}]\n";
+  auto off = Parse("target: {type: emulator}\n" + body);
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_FALSE(off->target.emulator.prefix_caching);
+  auto on = Parse(
+      "target: {type: emulator, emulator: {prefix_caching: true}}\n" + body);
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  EXPECT_TRUE(on->target.emulator.prefix_caching);
+  EXPECT_FALSE(Parse("target: {type: emulator, emulator: {prefix_caching: "
+                     "maybe}}\n" +
+                     body)
+                   .ok());
+}
+
 TEST(MatrixLivingTest, CanaryVersionAndImage) {
   auto m = Parse(R"(
 name: nightly

@@ -55,6 +55,7 @@ class EmulatorTarget : public ServingTarget {
     o.answers_path = spec_.answers_path;
     o.answer_accuracy = spec_.answer_accuracy;
     o.engine_version = spec_.version;
+    o.enable_prefix_caching = spec_.prefix_caching;
     auto server = emulator::EmulatorServer::Start(o);
     if (!server.ok()) {
       return server.status().WithContext(
