@@ -20,11 +20,17 @@ build() {  # name sources...
   shift
   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -I"$src" "$here/$name.cc" "$@" \
-    -lfmt -lyaml-cpp -lboost_system -lpthread -o "$out/$name"
+    -lfmt -lyaml-cpp -lboost_system -lpcre2-8 -lpthread -o "$out/$name"
 }
 common=("$src/common/result.cc" "$src/metrics/request_record.cc")
+# The emulator counts prompt tokens with a tokenizer when it has one.
+tokenizer=()
+for f in "$src"/tokenizer/*.cc; do
+  case "$f" in *_test.cc) ;; *) tokenizer+=("$f") ;; esac
+done
 build request_fuzz "$src/emulator/openai_api.cc" "$src/emulator/text_gen.cc" \
-  "$src/http/sse.cc" "$src/common/files.cc" "$src/common/result.cc"
+  "$src/http/sse.cc" "$src/common/files.cc" "$src/common/result.cc" \
+  "${tokenizer[@]}"
 build client_sse_fuzz "$src/client/sse_parser.cc"
 build client_chunk_fuzz "$src/client/stream_chunk.cc" "${common[@]}"
 build client_response_fuzz "$src/client/response_reader.cc" \
