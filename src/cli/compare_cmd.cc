@@ -93,6 +93,11 @@ void SetupCompare(CLI::App& app) {
                   "(1 = the baseline run alone)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
+  cmd->add_option("--min-change", f->options.min_change,
+                  "smallest relative change called better/worse, whatever "
+                  "the noise (0.01 = 1%)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--effect-floor", f->options.effect_floor,
                   "smallest change called better/worse, in noise units")
       ->capture_default_str()

@@ -101,7 +101,8 @@ Verdict Decide(const CompareRow& row, bool higher_is_better,
   if (row.test.empty() || std::isnan(row.q_value)) return Verdict::kUnknown;
   const double log_ratio = std::log(row.ratio);
   const bool significant = row.q_value <= o.alpha;
-  const bool large = std::fabs(log_ratio) >= o.effect_floor * row.noise;
+  const bool large = std::fabs(log_ratio) >= o.effect_floor * row.noise &&
+                     std::fabs(row.ratio - 1) >= o.min_change;
   if (!significant || !large || log_ratio == 0) return Verdict::kSame;
   return (log_ratio > 0) == higher_is_better ? Verdict::kBetter
                                              : Verdict::kWorse;

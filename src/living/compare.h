@@ -29,7 +29,7 @@
 // - verdict: "unknown" when the test cannot be run (too few repetitions and
 //   no history, a side without values) or the series is unstable (noise >
 //   `max_noise`); "better"/"worse" when q <= alpha AND |log ratio| >=
-//   effect_floor * noise; else "same".
+//   effect_floor * noise AND |ratio - 1| >= min_change; else "same".
 // Canary series are compared the same way but reported apart (with their
 // own BH family) so environment drift is told apart from engine changes.
 //
@@ -50,8 +50,12 @@ enum class Verdict { kSame, kBetter, kWorse, kUnknown };
 std::string_view VerdictName(Verdict v);  // "same", "better", ...
 
 struct CompareOptions {
-  double alpha = 0.05;          // q-value threshold (FDR level)
-  double effect_floor = 1.0;    // minimum |log ratio| in noise units
+  double alpha = 0.05;        // q-value threshold (FDR level)
+  double effect_floor = 1.0;  // minimum |log ratio| in noise units
+  // Minimum relative change called better/worse, whatever the noise: a
+  // 0.5% shift between two runs on a very quiet host is significant but
+  // is host drift, not a regression worth an alarm.
+  double min_change = 0.01;
   double max_noise = 0.10;      // noise (log std) above this: unstable
   size_t min_repetitions = 10;  // below this per side, pool with history
   size_t bootstrap_min_repetitions = 8;

@@ -173,16 +173,28 @@ TEST(CompareRuns, EffectFloorInNoiseUnits) {
   }
   const auto a = MakeRun(1, {{"s", base}});
   const auto b = MakeRun(2, {{"s", slow}});
-  auto loose = CompareRuns(a, b, {}, {});
+  auto loose = CompareRuns(a, b, {}, {.min_change = 0});
   ASSERT_TRUE(loose.ok());
   EXPECT_EQ(loose->rows[0].verdict, Verdict::kWorse);
   EXPECT_EQ(loose->rows[0].test, "welch");
   CompareOptions strict;
   strict.effect_floor = 10;
+  strict.min_change = 0;
   auto floored = CompareRuns(a, b, {}, strict);
   ASSERT_TRUE(floored.ok());
   EXPECT_EQ(floored->rows[0].verdict, Verdict::kSame);
   EXPECT_LT(floored->rows[0].q_value, 0.05);
+  // The default 1% minimum change calls the 0.5% drop "same" too (host
+  // drift on a quiet host is significant but not a regression), and a 2%
+  // drop "worse".
+  auto by_default = CompareRuns(a, b, {}, {});
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_EQ(by_default->rows[0].verdict, Verdict::kSame);
+  EXPECT_LT(by_default->rows[0].q_value, 0.05);
+  const auto b2 = MakeRun(3, {{"s", Scaled(base, 0.98)}});
+  auto two_percent = CompareRuns(a, b2, {}, {});
+  ASSERT_TRUE(two_percent.ok());
+  EXPECT_EQ(two_percent->rows[0].verdict, Verdict::kWorse);
 }
 
 TEST(CompareRuns, PartialOverlapAndNoOverlap) {
