@@ -29,26 +29,13 @@ BenchRun Bench(const MisbehavingServer& server,
                const std::vector<std::string>& extra) {
   const std::string dir = testing::ScratchDir(
       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::vector<std::string> args = {"bench",
-                                   "--base-url",
-                                   server.url(),
-                                   "--model",
-                                   "m",
-                                   "--input-len",
-                                   "8",
-                                   "--output-len",
-                                   "3",
-                                   "--request-timeout",
-                                   "30",
-                                   "--result-file",
-                                   dir + "/result.json",
-                                   "--records-file",
-                                   dir + "/records.jsonl",
-                                   // The servers script replies by request
-                                   // order: a /metrics GET would take one.
-                                   "--no-scrape",
-                                   "--power-source",
-                                   "none"};
+  std::vector<std::string> args = {
+      "bench", "--base-url", server.url(), "--model", "m", "--input-len", "8",
+      "--output-len", "3", "--request-timeout", "30", "--result-file",
+      dir + "/result.json", "--records-file", dir + "/records.jsonl",
+      // The servers script replies by request
+      // order: a /metrics GET would take one.
+      "--no-scrape", "--power-source", "none"};
   args.insert(args.end(), extra.begin(), extra.end());
   BenchRun run;
   run.out = testing::RunInfx(args);

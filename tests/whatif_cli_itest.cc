@@ -17,9 +17,9 @@ namespace {
 using testing::RunInfx;
 
 TEST(WhatIfCliTest, JsonHasOneLabelledFrontierPerVariant) {
-  const auto out = RunInfx({"whatif", "--model", "llama-3.1-8b", "--hardware",
-                            "h200,b200", "--vary", "hbm_bandwidth=x1,x2",
-                            "--gpus", "8", "--json"});
+  const auto out =
+      RunInfx({"whatif", "--model", "llama-3.1-8b", "--hardware", "h200,b200",
+               "--vary", "hbm_bandwidth=x1,x2", "--gpus", "8", "--json"});
   ASSERT_EQ(out.exit_code, 0) << out.stderr_text;
   const nlohmann::json j = nlohmann::json::parse(out.stdout_text);
   ASSERT_EQ(j["variants"].size(), 4u);
@@ -60,8 +60,8 @@ TEST(WhatIfCliTest, ChartHasOneSeriesPerVariantAndTableHasDecomposition) {
 }
 
 TEST(WhatIfCliTest, UnknownVaryFieldIsAUsageErrorListingTheKnownOnes) {
-  const auto out = RunInfx({"whatif", "--model", "llama-3.1-8b", "--vary",
-                            "hbm_speed=x2"});
+  const auto out =
+      RunInfx({"whatif", "--model", "llama-3.1-8b", "--vary", "hbm_speed=x2"});
   EXPECT_EQ(out.exit_code, 2);
   EXPECT_NE(out.stderr_text.find("hbm_speed"), std::string::npos);
   for (const char* known : {"hbm_bandwidth", "hbm_capacity", "scaleup_domain",
@@ -69,8 +69,8 @@ TEST(WhatIfCliTest, UnknownVaryFieldIsAUsageErrorListingTheKnownOnes) {
     EXPECT_NE(out.stderr_text.find(known), std::string::npos)
         << known << " missing in " << out.stderr_text;
   }
-  const auto bad = RunInfx({"whatif", "--model", "llama-3.1-8b", "--vary",
-                            "hbm_bandwidth=fast"});
+  const auto bad = RunInfx(
+      {"whatif", "--model", "llama-3.1-8b", "--vary", "hbm_bandwidth=fast"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.stderr_text.find("fast"), std::string::npos);
 }

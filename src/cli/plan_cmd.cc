@@ -229,8 +229,9 @@ void SetupPlan(CLI::App& app) {
                   "(default: the checkpoint's)");
   cmd->add_option("--engine", o->engine, "vllm, sglang or trtllm")
       ->capture_default_str();
-  cmd->add_option("--calibration", o->calibration_file,
-                  "calibration file for the hardware and engine (docs/calibration.md)");
+  cmd->add_option(
+      "--calibration", o->calibration_file,
+      "calibration file for the hardware and engine (docs/calibration.md)");
   cmd->add_option("--margin", o->margin,
                   "cut configs below the frontier by more than this fraction")
       ->capture_default_str()

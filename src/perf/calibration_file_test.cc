@@ -40,8 +40,9 @@ TEST(CalibrationFileTest, KeyedEntryOverridesTheDefaults) {
 }
 
 TEST(CalibrationFileTest, OtherHardwareOrEngineIsAnErrorNamingBoth) {
-  const std::string path = WriteFile(
-      "b200.yaml", "hardware: b200\nengine: sglang\nfactors: {gemm_mfu: 0.5}\n");
+  const std::string path =
+      WriteFile("b200.yaml",
+                "hardware: b200\nengine: sglang\nfactors: {gemm_mfu: 0.5}\n");
   auto cal = CalibrationFor(path, testing::H200(), Engine::kVllm);
   ASSERT_FALSE(cal.ok());
   EXPECT_NE(cal.status().message().find("b200 / sglang"), std::string::npos)

@@ -62,9 +62,9 @@ TEST_F(AppReportTest, EmbedsTheRunsApiAnswersAndOnlyTheHashedScript) {
   EXPECT_THAT(*html, Not(HasSubstr("src=\"app.js\"")));
   EXPECT_THAT(*html, Not(HasSubstr("href=\"app.css\"")));
   // The data block: no stored "<" survives to close it, and it parses.
-  const std::string data = Between(
-      *html, "<script type=\"application/json\" id=\"infx-data\">",
-      "</script>");
+  const std::string data =
+      Between(*html, "<script type=\"application/json\" id=\"infx-data\">",
+              "</script>");
   EXPECT_EQ(data.find('<'), std::string::npos);
   const auto j = nlohmann::json::parse(data);
   const auto& r = j["responses"];
