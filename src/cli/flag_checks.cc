@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/limits.h"
+
 namespace infx::cli {
 namespace {
 
@@ -109,6 +111,20 @@ Result<int64_t> ParseIntIn(const std::string& text, int64_t lo, int64_t hi,
   std::string err = CheckInt(text, lo, hi, &v);
   if (!err.empty()) return Status::InvalidArgument(flag + ": " + err);
   return v;
+}
+
+void AddWorkloadLengthFlags(CLI::App* cmd, int64_t* isl, int64_t* osl,
+                            double* range_ratio) {
+  cmd->add_option("--isl", *isl, "input length, tokens")
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxSequenceTokens));
+  cmd->add_option("--osl", *osl, "output length, tokens")
+      ->capture_default_str()
+      ->check(IntIn(1, limits::kMaxSequenceTokens));
+  cmd->add_option("--range-ratio", *range_ratio,
+                  "lengths uniform in [len x ratio, len] (InferenceX)")
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1));
 }
 
 }  // namespace infx::cli

@@ -24,6 +24,12 @@ CLI::Validator FinitePositive();
 // An integer in [lo, hi] (decimal digits only: "1e11" is refused by name).
 CLI::Validator IntIn(int64_t lo, int64_t hi);
 
+// --isl, --osl (tokens, 1..limits::kMaxSequenceTokens) and --range-ratio
+// (lengths uniform in [len x ratio, len], in [0, 1]) writing into the
+// given fields, which must outlive the parse.
+void AddWorkloadLengthFlags(CLI::App* cmd, int64_t* isl, int64_t* osl,
+                            double* range_ratio);
+
 // The same checks for values parsed by hand (comma lists, optional flags):
 // InvalidArgument naming `flag`.
 Result<double> ParseFiniteIn(const std::string& text, double lo, double hi,

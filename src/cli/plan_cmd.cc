@@ -214,16 +214,7 @@ void SetupPlan(CLI::App& app) {
   cmd->add_option("--gpus", o->gpus,
                   "GPU budget (default: one node, or the scale-up domain)")
       ->check(IntIn(1, limits::kMaxGpus));
-  cmd->add_option("--isl", o->isl, "input length, tokens")
-      ->capture_default_str()
-      ->check(IntIn(1, limits::kMaxSequenceTokens));
-  cmd->add_option("--osl", o->osl, "output length, tokens")
-      ->capture_default_str()
-      ->check(IntIn(1, limits::kMaxSequenceTokens));
-  cmd->add_option("--range-ratio", o->range_ratio,
-                  "lengths uniform in [len x ratio, len] (InferenceX)")
-      ->capture_default_str()
-      ->check(FiniteIn(0, 1));
+  AddWorkloadLengthFlags(cmd, &o->isl, &o->osl, &o->range_ratio);
   cmd->add_option("--precision", o->precision,
                   "weight precision(s), comma-separated: bf16,fp8,fp4 "
                   "(default: the checkpoint's)");

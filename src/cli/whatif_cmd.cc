@@ -141,16 +141,7 @@ void SetupWhatIf(CLI::App& app) {
                   "GPUs per variant (default: one node, or the scale-up "
                   "domain when larger)")
       ->check(IntIn(1, limits::kMaxGpus));
-  cmd->add_option("--isl", o->isl, "input length, tokens")
-      ->capture_default_str()
-      ->check(IntIn(1, limits::kMaxSequenceTokens));
-  cmd->add_option("--osl", o->osl, "output length, tokens")
-      ->capture_default_str()
-      ->check(IntIn(1, limits::kMaxSequenceTokens));
-  cmd->add_option("--range-ratio", o->range_ratio,
-                  "lengths uniform in [len x ratio, len] (InferenceX)")
-      ->capture_default_str()
-      ->check(FiniteIn(0, 1));
+  AddWorkloadLengthFlags(cmd, &o->isl, &o->osl, &o->range_ratio);
   cmd->add_option("--engine", o->engine, "vllm, sglang or trtllm")
       ->capture_default_str();
   cmd->add_option("--iso", o->iso,
