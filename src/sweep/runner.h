@@ -29,6 +29,7 @@
 #include "common/result.h"
 #include "store/results_store.h"
 #include "sweep/matrix.h"
+#include "sweep/point_record.h"
 #include "sweep/target.h"
 
 namespace infx::sweep {
@@ -125,20 +126,5 @@ Result<std::unique_ptr<ServingTarget>> MakeRunTarget(
 // OpenRun + MakeRunTarget + RunPoints over ExpandPoints(matrix).
 Result<SweepSummary> RunSweep(const SweepOptions& options,
                               store::ResultsStore& store);
-
-// Stable seed of one point: the matrix seed plus the repetition, so every
-// config sees the same prompts at the same repetition.
-uint64_t PointSeed(const Matrix& matrix, const Point& point);
-
-// What the store records about a config besides its points: model,
-// engine, precision, parallelism, engine_flags (the launch command
-// template or the emulator's non-default limits), canary, and for launched
-// engines the image and its digest. Series keys derive from it
-// (living/series_key.h).
-nlohmann::json ConfigDetails(const Matrix& matrix, int config_index);
-
-// The store's natural key of a point.
-store::PointKey MakePointKey(const Matrix& matrix, const Point& point,
-                             int64_t run_id);
 
 }  // namespace infx::sweep
