@@ -1,7 +1,6 @@
 #include "sweep/inferencex.h"
 
 #include <fmt/format.h>
-#include <fnmatch.h>
 
 #include <algorithm>
 #include <map>
@@ -13,14 +12,6 @@
 
 namespace infx::sweep {
 namespace {
-
-const std::set<std::string> kEntryKeys = {
-    "name",   "model",    "model-prefix", "precision", "framework",
-    "runner", "hardware", "multinode",    "disagg"};
-const std::set<std::string> kSequenceKeys = {"seq", "isl", "osl"};
-const std::set<std::string> kSearchKeys = {"tp", "ep", "dp-attn",
-                                           "spec-decoding"};
-const std::set<std::string> kPointKeys = {"conc", "min-conc", "max-conc"};
 
 // InferenceX's benchmark client settings (benchmark_serving.py flags).
 constexpr int kPromptsPerConcurrency = 10;
@@ -60,36 +51,7 @@ class UnhonouredFields {
       fields_;
 };
 
-using Lookup = std::map<std::string, std::string>;
-
-bool GlobMatch(const std::string& pattern, const std::string& value) {
-  return fnmatch(pattern.c_str(), value.c_str(), 0) == 0;
-}
-
-// True when every term whose key is in `level` matches `values`.
-bool Passes(const std::vector<FilterTerm>& filters,
-            const std::set<std::string>& level, const Lookup& values) {
-  for (const auto& term : filters) {
-    if (!level.count(term.key)) continue;
-    if (term.key == "min-conc" || term.key == "max-conc") {
-      const int conc = std::stoi(values.at("conc"));
-      const int bound = std::stoi(term.patterns.front());
-      if (term.key == "min-conc" ? conc < bound : conc > bound) return false;
-      continue;
-    }
-    auto it = values.find(term.key);
-    const std::string value = it == values.end() ? "" : it->second;
-    // seq also matches "ISL/OSL" when its short name is 1k1k / 8k1k.
-    const std::string alt =
-        term.key == "seq" ? values.at("isl") + "/" + values.at("osl") : value;
-    bool any = false;
-    for (const auto& p : term.patterns) {
-      any = any || GlobMatch(p, value) || GlobMatch(p, alt);
-    }
-    if (!any) return false;
-  }
-  return true;
-}
+using Lookup = FilterValues;
 
 std::string Scalar(const YAML::Node& n, const std::string& key,
                    const std::string& fallback = "") {
@@ -266,13 +228,14 @@ Status Importer::SearchEntry(const std::string& name, const ServingConfig& base,
   values["ep"] = std::to_string(c.ep);
   values["dp-attn"] = c.dp_attention ? "true" : "false";
   values["spec-decoding"] = spec;
-  if (!Passes(filters, kSearchKeys, values)) return Status::Ok();
+  if (!FilterPasses(filters, FilterLevel::kSearch, values)) return Status::Ok();
 
   INFX_ASSIGN_OR_RETURN(std::vector<int> concs, SearchConcurrencies(s, where));
   const int config = AddConfig(c);
   for (int conc : concs) {
     values["conc"] = std::to_string(conc);
-    if (conc < 1 || !Passes(filters, kPointKeys, values)) continue;
+    if (conc < 1 || !FilterPasses(filters, FilterLevel::kPoint, values))
+      continue;
     if (!seen.insert({config, workload, conc}).second) {
       unhonoured.Add("duplicate point",
                      "same config, isl, osl and concurrency listed twice; "
@@ -307,7 +270,8 @@ Status Importer::Sequence(const std::string& name, const ServingConfig& base,
   values["isl"] = std::to_string(isl);
   values["osl"] = std::to_string(osl);
   values["seq"] = SeqName(isl, osl);
-  if (!Passes(filters, kSequenceKeys, values)) return Status::Ok();
+  if (!FilterPasses(filters, FilterLevel::kSequence, values))
+    return Status::Ok();
   auto [it, added] = workload_index.try_emplace(
       {isl, osl}, static_cast<int>(m.workloads.size()));
   if (added) m.workloads.push_back(Workload{isl, osl, kRangeRatio});
@@ -402,7 +366,7 @@ Status Importer::Entry(const std::string& name, const YAML::Node& e) {
                    {"hardware", base.hardware},
                    {"multinode", Scalar(e, "multinode", "false")},
                    {"disagg", Scalar(e, "disagg", "false")}};
-  if (!Passes(filters, kEntryKeys, values)) return Status::Ok();
+  if (!FilterPasses(filters, FilterLevel::kEntry, values)) return Status::Ok();
   ++entries_matched;
   RecordUnhonouredKeys(name, e, values["disagg"] == "true");
   return Scenarios(name, where, base, values, e);
@@ -433,52 +397,6 @@ std::string ModelForEntry(const std::string& model_prefix,
       {"llama8b", "llama-3.1-8b"}, {"kimik2", "kimi-k2"}};
   auto it = kKnown.find(model_prefix);
   return it == kKnown.end() ? model : it->second;
-}
-
-Result<std::vector<FilterTerm>> ParseInferenceXFilters(
-    const std::vector<std::string>& specs) {
-  std::vector<FilterTerm> out;
-  for (const auto& spec : specs) {
-    size_t start = 0;
-    while (start <= spec.size()) {
-      size_t comma = spec.find(',', start);
-      if (comma == std::string::npos) comma = spec.size();
-      const std::string term = spec.substr(start, comma - start);
-      start = comma + 1;
-      if (term.empty()) continue;
-      const size_t eq = term.find('=');
-      if (eq == std::string::npos || eq == 0 || eq + 1 == term.size()) {
-        return Status::InvalidArgument(fmt::format(
-            "--filter '{}': expected key=glob, e.g. framework=sglang", term));
-      }
-      FilterTerm t{term.substr(0, eq), {}};
-      if (!kEntryKeys.count(t.key) && !kSequenceKeys.count(t.key) &&
-          !kSearchKeys.count(t.key) && !kPointKeys.count(t.key)) {
-        return Status::InvalidArgument(fmt::format(
-            "--filter '{}': unknown key '{}' (name, model, model-prefix, "
-            "precision, framework, runner, hardware, multinode, disagg, seq, "
-            "isl, osl, tp, ep, dp-attn, spec-decoding, conc, min-conc, "
-            "max-conc)",
-            term, t.key));
-      }
-      const std::string rhs = term.substr(eq + 1);
-      size_t p = 0;
-      while (p <= rhs.size()) {
-        size_t bar = rhs.find('|', p);
-        if (bar == std::string::npos) bar = rhs.size();
-        if (bar > p) t.patterns.push_back(rhs.substr(p, bar - p));
-        p = bar + 1;
-      }
-      if ((t.key == "min-conc" || t.key == "max-conc") &&
-          (t.patterns.size() != 1 || t.patterns[0].find_first_not_of(
-                                         "0123456789") != std::string::npos)) {
-        return Status::InvalidArgument(
-            fmt::format("--filter '{}': {} takes one integer", term, t.key));
-      }
-      out.push_back(std::move(t));
-    }
-  }
-  return out;
 }
 
 Result<InferenceXImport> ImportInferenceX(

@@ -27,25 +27,10 @@
 #include <vector>
 
 #include "common/result.h"
+#include "sweep/inferencex_filter.h"
 #include "sweep/matrix.h"
 
 namespace infx::sweep {
-
-// One filter term "key=glob[|glob...]"; see ParseInferenceXFilters.
-struct FilterTerm {
-  std::string key;
-  std::vector<std::string> patterns;  // fnmatch globs; any may match
-};
-
-// Parses --filter values. Each value is a comma-separated list of terms
-// "key=glob[|glob]"; all terms of all values must hold (AND), alternatives
-// within a term are ORed. Keys: name, model, model-prefix, precision,
-// framework, runner, hardware, multinode, disagg (entry level); seq (1k1k,
-// 8k1k or ISL/OSL), isl, osl (sequence level); tp, ep, dp-attn,
-// spec-decoding (search-space level); conc, min-conc, max-conc (point
-// level; min/max compare numbers). Unknown keys are errors naming them.
-Result<std::vector<FilterTerm>> ParseInferenceXFilters(
-    const std::vector<std::string>& specs);
 
 struct InferenceXImport {
   Matrix matrix;
