@@ -8,8 +8,7 @@
 
 #include "frontier/frontier.h"
 #include "sweep/predict.h"
-#include "sweep/progress.h"
-#include "sweep/sweep_evals.h"
+#include "sweep/rounds.h"
 #include "sweep/validate.h"
 
 namespace infx::sweep {
@@ -64,17 +63,6 @@ std::vector<Point> PointsOf(const Matrix& m, int config, int workload,
   return out;
 }
 
-void Merge(SweepSummary& total, const SweepSummary& round) {
-  total.points_failed += round.points_failed;
-  total.points_failed_stored += round.points_failed_stored;
-  total.evals.insert(total.evals.end(), round.evals.begin(), round.evals.end());
-  total.evals_failed += round.evals_failed;
-  total.failures.insert(total.failures.end(), round.failures.begin(),
-                        round.failures.end());
-  total.interrupted = total.interrupted || round.interrupted;
-  total.elapsed_s += round.elapsed_s;
-}
-
 int DefaultBudget(const PlanSweepOptions& plan, int grid, int divisor) {
   return plan.budget_points > 0 ? plan.budget_points
                                 : std::max(1, grid / divisor);
@@ -116,7 +104,7 @@ Result<std::map<PointId, std::vector<store::PointRecord>>> Measure(
   INFX_ASSIGN_OR_RETURN(
       SweepSummary r,
       RunPoints(run.round_options, points, *run.target, store, run.run_id));
-  Merge(run.total, r);
+  AddRound(run.total, r);
   INFX_ASSIGN_OR_RETURN(auto stored, store.ListPoints(run.run_id));
   return ByPoint(m, stored);
 }
@@ -124,25 +112,25 @@ Result<std::map<PointId, std::vector<store::PointRecord>>> Measure(
 // Evals, exact counts from the store, and the run closed.
 Result<SweepSummary> Finish(const SweepOptions& options, SearchRun& run,
                             store::ResultsStore& store) {
-  SweepSummary& total = run.total;
-  if (!total.interrupted) {
-    Progress progress(options.progress, options.progress_is_tty, 0, 0);
-    RunPendingEvals(options, *run.target, store, run.run_id, progress, total);
-    progress.Finish();
-    total.interrupted = options.cancel && options.cancel->load();
+  return CloseRoundedRun(options, *run.target, store, run.run_id,
+                         static_cast<int>(run.stored_before.size()),
+                         std::move(run.total));
+}
+
+// Resume: tells `search` (FrontierSearch or SlaSearch) what the run stored
+// before this invocation, so it is not measured again.
+template <typename Search>
+void ObserveResumed(Search& search, const SearchCurves& curves, const Matrix& m,
+                    const std::vector<store::PointRecord>& stored_before) {
+  std::map<std::pair<int, int>, int> curve_of;
+  for (size_t i = 0; i < curves.keys.size(); ++i) {
+    curve_of[curves.keys[i]] = static_cast<int>(i);
   }
-  INFX_ASSIGN_OR_RETURN(auto stored_after, store.ListPoints(run.run_id));
-  const int before = static_cast<int>(run.stored_before.size());
-  total.run_id = run.run_id;
-  total.points_resumed = before;
-  total.points_measured = static_cast<int>(stored_after.size()) - before -
-                          total.points_failed_stored;
-  total.points_planned = static_cast<int>(stored_after.size()) +
-                         (total.points_failed - total.points_failed_stored);
-  INFX_RETURN_IF_ERROR(store.FinishRun(run.run_id, total.interrupted
-                                                       ? store::kRunInterrupted
-                                                       : store::kRunCompleted));
-  return total;
+  const auto resumed = ByPoint(m, stored_before);
+  for (const auto& [id, recs] : resumed) {
+    const auto [c, w, conc] = id;
+    search.Observe(curve_of[{c, w}], conc, Observed(resumed, id));
+  }
 }
 
 bool Cancelled(const SweepOptions& o, const SweepSummary& total) {
@@ -273,16 +261,7 @@ Result<SweepSummary> RunAdaptiveSweep(const SweepOptions& options,
   so.gain_threshold = plan.gain_threshold;
   so.scenario_share = static_cast<double>(budget) / std::max(1, grid);
   search::FrontierSearch fs(curves.curves, so);
-  std::map<std::pair<int, int>, int> curve_of;
-  for (size_t i = 0; i < curves.keys.size(); ++i) {
-    curve_of[curves.keys[i]] = static_cast<int>(i);
-  }
-  // Resume: what the run stored already is known.
-  const auto resumed = ByPoint(m, run.stored_before);
-  for (const auto& [id, recs] : resumed) {
-    const auto [c, w, conc] = id;
-    fs.Observe(curve_of[{c, w}], conc, Observed(resumed, id));
-  }
+  ObserveResumed(fs, curves, m, run.stored_before);
   run.Note(fmt::format("search: adaptive, budget {} of the {}-point grid",
                        budget, grid));
   for (int round = 1; !Cancelled(options, run.total); ++round) {
@@ -395,15 +374,7 @@ Result<SweepSummary> RunSlaSweep(const SweepOptions& options,
   const SearchCurves curves = BuildSearchCurves(m);
   search::SlaSearch ss(curves.curves, sla,
                        std::max(1, budget / std::max(1, m.repetitions)));
-  std::map<std::pair<int, int>, int> curve_of;
-  for (size_t i = 0; i < curves.keys.size(); ++i) {
-    curve_of[curves.keys[i]] = static_cast<int>(i);
-  }
-  const auto resumed = ByPoint(m, run.stored_before);
-  for (const auto& [id, recs] : resumed) {
-    const auto [c, w, conc] = id;
-    ss.Observe(curve_of[{c, w}], conc, Observed(resumed, id));
-  }
+  ObserveResumed(ss, curves, m, run.stored_before);
   run.Note(fmt::format("search: sla {}, budget {} of the {}-point grid",
                        search::FormatSla(sla), budget, grid));
   for (int round = 1; !Cancelled(options, run.total); ++round) {

@@ -6,9 +6,8 @@
 
 #include "sweep/adaptive_sweep.h"
 #include "sweep/plan_sweep.h"
-#include "sweep/progress.h"
+#include "sweep/rounds.h"
 #include "sweep/runner.h"
-#include "sweep/sweep_evals.h"
 
 // RunSweep and RunPlannedSweep live apart from RunPoints so that code
 // driving RunPoints with its own target does not link the emulator.
@@ -34,20 +33,6 @@ Result<SweepSummary> RunSweep(const SweepOptions& options,
 
 namespace infx::sweep {
 namespace {
-
-void Merge(SweepSummary& total, const SweepSummary& round) {
-  total.points_measured += round.points_measured;
-  total.points_resumed += round.points_resumed;
-  total.points_failed += round.points_failed;
-  total.points_failed_stored += round.points_failed_stored;
-  total.points_resumed_failed += round.points_resumed_failed;
-  total.evals.insert(total.evals.end(), round.evals.begin(), round.evals.end());
-  total.evals_failed += round.evals_failed;
-  total.failures.insert(total.failures.end(), round.failures.begin(),
-                        round.failures.end());
-  total.interrupted = total.interrupted || round.interrupted;
-  total.elapsed_s += round.elapsed_s;
-}
 
 // The run's stored points as the refinement sees them.
 Result<std::vector<MeasuredPoint>> Measured(const Matrix& m,
@@ -129,7 +114,7 @@ Status Refine(const SweepOptions& round_options, const PlanSweepOptions& plan,
     }
     INFX_ASSIGN_OR_RETURN(
         SweepSummary r, RunPoints(round_options, more, target, store, run_id));
-    Merge(total, r);
+    AddRound(total, r);
     used += static_cast<int>(more.size());
   }
   return Status::Ok();
@@ -175,25 +160,9 @@ Result<SweepSummary> RunPlannedSweep(const SweepOptions& options,
   INFX_RETURN_IF_ERROR(Refine(round_options, plan, budget, used, *target, store,
                               run_id, attempted, total));
   // Step 3: evals at the final points, then close the run.
-  if (!total.interrupted) {
-    Progress progress(options.progress, options.progress_is_tty, 0, 0);
-    RunPendingEvals(options, *target, store, run_id, progress, total);
-    progress.Finish();
-    total.interrupted = options.cancel && options.cancel->load();
-  }
-  // Exact counts from the store: what earlier invocations stored is
-  // resumed, what is new was measured (or stored as failed) now.
-  INFX_ASSIGN_OR_RETURN(auto stored_after, store.ListPoints(run_id));
-  const int before = static_cast<int>(stored_before.size());
-  total.points_resumed = before;
-  total.points_measured = static_cast<int>(stored_after.size()) - before -
-                          total.points_failed_stored;
-  total.points_planned = static_cast<int>(stored_after.size()) +
-                         (total.points_failed - total.points_failed_stored);
-  INFX_RETURN_IF_ERROR(store.FinishRun(run_id, total.interrupted
-                                                   ? store::kRunInterrupted
-                                                   : store::kRunCompleted));
-  return total;
+  return CloseRoundedRun(options, *target, store, run_id,
+                         static_cast<int>(stored_before.size()),
+                         std::move(total));
 }
 
 }  // namespace infx::sweep
