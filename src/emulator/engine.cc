@@ -39,6 +39,21 @@ void WaitUntil(SteadyClock::time_point deadline,
   while (SteadyClock::now() < deadline) std::this_thread::yield();
 }
 
+// Marks `stream` aborted and wakes its writer if it waits (outside the
+// stream's lock, as every wake is called).
+void AbortStream(RequestStream& stream) {
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(stream.mu);
+    stream.aborted = true;
+    if (stream.wake_armed) {
+      stream.wake_armed = false;
+      wake = stream.wake;
+    }
+  }
+  if (wake) wake();
+}
+
 }  // namespace
 
 Engine::Engine(EngineConfig config, std::shared_ptr<const StepCostModel> cost)
@@ -66,16 +81,7 @@ void Engine::Submit(std::shared_ptr<RequestStream> stream) {
     if (!stopped) inbox_.push_back(stream);
   }
   if (stopped) {
-    std::function<void()> wake;
-    {
-      std::lock_guard lock(stream->mu);
-      stream->aborted = true;
-      if (stream->wake_armed) {
-        stream->wake_armed = false;
-        wake = stream->wake;
-      }
-    }
-    if (wake) wake();
+    AbortStream(*stream);
     return;
   }
   cv_.notify_one();
@@ -233,16 +239,7 @@ void Engine::Run() {
   lock.unlock();
   // Stop: every stream still in flight is aborted.
   for (auto& [id, stream] : live_) {
-    std::function<void()> wake;
-    {
-      std::lock_guard slock(stream->mu);
-      stream->aborted = true;
-      if (stream->wake_armed) {
-        stream->wake_armed = false;
-        wake = stream->wake;
-      }
-    }
-    if (wake) wake();
+    AbortStream(*stream);
   }
   live_.clear();
 }
@@ -258,16 +255,7 @@ void Engine::Stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   for (auto& stream : pending) {
-    std::function<void()> wake;
-    {
-      std::lock_guard slock(stream->mu);
-      stream->aborted = true;
-      if (stream->wake_armed) {
-        stream->wake_armed = false;
-        wake = stream->wake;
-      }
-    }
-    if (wake) wake();
+    AbortStream(*stream);
   }
 }
 
