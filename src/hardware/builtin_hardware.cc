@@ -257,9 +257,11 @@ std::vector<HardwareSpec> Amd() {
 
 // Google Cloud TPU system architecture pages (v5e, v6e): per-chip HBM,
 // bandwidth, BF16 peak and ICI bandwidth; 256-chip pods; 8 chips per host.
-// No FP8/FP4 tensor path (INT8 only), so those are 0. ICI is listed per
-// chip without a direction: halved here. Chip power, DCN bandwidth per chip
-// and server power are not published: estimates.
+// No FP8/FP4 tensor path (INT8 only), so those are 0. ICI: the pages now
+// give "bidirectional ICI bandwidth (per chip)" (v5e 400 GBps, v6e 800
+// GBps); one direction is half of that, the same figure as the older
+// pages' 1,600 / 3,200 Gbps (4 ports x 400 / 800 Gbps, one way). Chip power,
+// DCN bandwidth per chip and server power are not published: estimates.
 std::vector<HardwareSpec> Google() {
   return {
       // TPU v5e: 16 GB HBM2, 819 GB/s, BF16 197 TFLOPS, INT8 394 TOPS,
@@ -275,7 +277,7 @@ std::vector<HardwareSpec> Google() {
        .fp4_flops = 0,
        .gpus_per_node = 8,
        .scale_up_domain_gpus = 256,
-       .scale_up_bandwidth_bytes_per_s = 100 * kGB,
+       .scale_up_bandwidth_bytes_per_s = 200 * kGB,
        .scale_out_bandwidth_bytes_per_s = 3.125 * kGB,
        .torus_dims = 2,  // 2D torus, 16x16 per pod
        .tdp_watts = 200,
@@ -296,7 +298,7 @@ std::vector<HardwareSpec> Google() {
        .fp4_flops = 0,
        .gpus_per_node = 8,
        .scale_up_domain_gpus = 256,
-       .scale_up_bandwidth_bytes_per_s = 200 * kGB,
+       .scale_up_bandwidth_bytes_per_s = 400 * kGB,
        .scale_out_bandwidth_bytes_per_s = 12.5 * kGB,
        .torus_dims = 2,  // 2D torus, 4 ICI ports per chip, 16x16 per pod
        .tdp_watts = 300,

@@ -49,6 +49,21 @@ TEST(CatalogTest, FindIsCaseInsensitiveAndAcceptsAliases) {
   EXPECT_EQ(catalog.Find("trillium")->name, "tpu-v6e");
 }
 
+// scale_up_bandwidth is one direction per chip: half of Google's
+// "bidirectional ICI bandwidth (per chip)" (v5e 400 GBps, v6e 800 GBps,
+// v5p 1,200 GBps), as NVLink's 900 GB/s on H200 is 450 here.
+TEST(CatalogTest, TpuIciIsHalfThePublishedBidirectionalFigure) {
+  const HardwareCatalog catalog = HardwareCatalog::Builtin();
+  EXPECT_DOUBLE_EQ(catalog.Find("tpu-v5e")->scale_up_bandwidth_bytes_per_s,
+                   400e9 / 2);
+  EXPECT_DOUBLE_EQ(catalog.Find("tpu-v6e")->scale_up_bandwidth_bytes_per_s,
+                   800e9 / 2);
+  EXPECT_DOUBLE_EQ(catalog.Find("tpu-v5p")->scale_up_bandwidth_bytes_per_s,
+                   1200e9 / 2);
+  EXPECT_DOUBLE_EQ(catalog.Find("h200")->scale_up_bandwidth_bytes_per_s,
+                   900e9 / 2);
+}
+
 TEST(CatalogTest, UnknownNameIsNotFoundAndListsKnownNames) {
   Result<HardwareSpec> spec = HardwareCatalog::Builtin().Find("h300");
   ASSERT_FALSE(spec.ok());
