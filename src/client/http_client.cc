@@ -16,6 +16,7 @@
 #include <boost/beast/http/error.hpp>
 #include <cstdlib>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -297,41 +298,81 @@ struct HttpClient::Impl {
     return c.closed_by == Connection::ClosedBy::kNone && !cancelled;
   }
 
+  // What one read (`n` bytes, then `ec`) did to the response; nullopt
+  // while it goes on. Each read is dated by the kernel.
+  std::optional<Outcome> OnRead(Connection& c, RequestRecord* r, bool reused,
+                                size_t n, const beast::error_code& ec) {
+    if (n > 0) {
+      const int64_t rx = c.transport().last_rx_ns();
+      r->max_read_lag_ns =
+          std::max(r->max_read_lag_ns, c.transport().last_read_ns() - rx);
+      auto state =
+          c.reader.Feed(std::string_view(c.raw.data(), n), rx, Now(), r);
+      if (state == ResponseReader::State::kDone) {
+        return c.reader.keep_alive() ? Outcome::kKeep : Outcome::kClose;
+      }
+      if (state == ResponseReader::State::kFailed) return Outcome::kClose;
+      c.body_activity = c.reader.body_started();
+    }
+    if (!ec) return std::nullopt;
+    const bool peer = ClosedByPeer(ec) && Retriable(c);
+    // A kept-alive connection the server had closed: resend elsewhere.
+    if (peer && reused && !c.reader.received_any()) return Outcome::kRetry;
+    if (peer) {
+      c.reader.FeedEof(Now(), r);
+    } else {
+      FailTransport(r, c, ec, ErrorKind::kIo,
+                    c.reader.header_done() ? "reading stream"
+                                           : "reading response header");
+    }
+    return Outcome::kClose;
+  }
+
   // Reads raw bytes into the connection's ResponseReader until the
-  // response is done or failed; each read is dated by the kernel.
+  // response is done or failed.
   template <typename Stream>
   asio::awaitable<Outcome> ReadResponse(Stream& stream, Connection& c,
                                         RequestRecord* r, bool reused) {
     c.reader.Reset();
+    if constexpr (std::is_same_v<Stream, TimestampedSocket>) {
+      if (stream.polled()) co_return co_await ReadEach(stream, c, r, reused);
+    }
     while (true) {
       beast::error_code ec;
       size_t n = co_await stream.async_read_some(
           asio::buffer(c.raw), asio::redirect_error(asio::use_awaitable, ec));
-      if (n > 0) {
-        const int64_t rx = c.transport().last_rx_ns();
-        r->max_read_lag_ns =
-            std::max(r->max_read_lag_ns, c.transport().last_read_ns() - rx);
-        auto state =
-            c.reader.Feed(std::string_view(c.raw.data(), n), rx, Now(), r);
-        if (state == ResponseReader::State::kDone) {
-          co_return c.reader.keep_alive() ? Outcome::kKeep : Outcome::kClose;
-        }
-        if (state == ResponseReader::State::kFailed) co_return Outcome::kClose;
-        c.body_activity = c.reader.body_started();
-      }
-      if (!ec) continue;
-      const bool peer = ClosedByPeer(ec) && Retriable(c);
-      // A kept-alive connection the server had closed: resend elsewhere.
-      if (peer && reused && !c.reader.received_any()) co_return Outcome::kRetry;
-      if (peer) {
-        c.reader.FeedEof(Now(), r);
-      } else {
-        FailTransport(r, c, ec, ErrorKind::kIo,
-                      c.reader.header_done() ? "reading stream"
-                                             : "reading response header");
-      }
-      co_return Outcome::kClose;
+      if (auto outcome = OnRead(c, r, reused, n, ec)) co_return *outcome;
     }
+  }
+
+  // Hands each read of the response to OnRead() from the poller's wake-up.
+  struct ResponseSink final : TimestampedSocket::ReadSink {
+    ResponseSink(Impl* i, Connection* conn, RequestRecord* rec, bool reuse)
+        : impl(i), c(conn), r(rec), reused(reuse) {}
+    bool OnRead(size_t n, const beast::error_code& ec) override {
+      outcome = impl->OnRead(*c, r, reused, n, ec);
+      return outcome.has_value();
+    }
+    Impl* impl;
+    Connection* c;
+    RequestRecord* r;
+    bool reused;
+    std::optional<Outcome> outcome;
+  };
+
+  // The whole response in one asynchronous operation (plain TCP through
+  // the poller): no coroutine resumption per read.
+  asio::awaitable<Outcome> ReadEach(TimestampedSocket& socket, Connection& c,
+                                    RequestRecord* r, bool reused) {
+    ResponseSink sink(this, &c, r, reused);
+    beast::error_code ec;
+    co_await socket.async_read_each(
+        asio::buffer(c.raw), &sink,
+        asio::redirect_error(asio::use_awaitable, ec));
+    if (sink.outcome) co_return *sink.outcome;
+    // Closed under the read (deadline, stop, cancel) before the sink ended.
+    if (!ec) ec = asio::error::operation_aborted;
+    co_return OnRead(c, r, reused, 0, ec).value_or(Outcome::kClose);
   }
 
   // A connection taken by Start() with the request (partly) written on it.

@@ -12,6 +12,11 @@
 // without, Asio's per-read wait. Close() ends a pending read with
 // operation_aborted either way.
 //
+// With a poller, async_read_each() takes every read of a whole response:
+// each wake-up reads the socket until it is drained and hands each read to
+// a ReadSink, without an asynchronous operation (or coroutine resumption)
+// per read; the operation completes once, when the sink is done.
+//
 // Thread-safety: like tcp::socket: one thread (the io_context's) at a time.
 #pragma once
 
@@ -83,6 +88,17 @@ class PendingRead {
 
 class TimestampedSocket final : private ReadinessPoller::Waiter {
  public:
+  // Takes the reads of async_read_each(), on the poller's wake-up.
+  class ReadSink {
+   public:
+    // One read's `bytes` (0 with `ec` set: the end or an error); true when
+    // the sink wants no more reads (always when `ec` is set).
+    virtual bool OnRead(size_t bytes, const boost::system::error_code& ec) = 0;
+
+   protected:
+    ~ReadSink() = default;
+  };
+
   using tcp = boost::asio::ip::tcp;
   using executor_type = tcp::socket::executor_type;
   using lowest_layer_type = tcp::socket::lowest_layer_type;
@@ -122,12 +138,17 @@ class TimestampedSocket final : private ReadinessPoller::Waiter {
     return true;
   }
 
+  // Reads wait through a poller (UsePoller succeeded).
+  bool polled() const { return poller_ != nullptr; }
+
   // Shuts the socket down and closes it; a pending read ends with
   // operation_aborted (posted, as Asio does).
   void Close() {
     Unregister();
     if (pending_.has_value()) {
       poller_->WaitEnded();
+      each_sink_ = nullptr;
+      post_completion_ = true;
       pending_(boost::asio::error::operation_aborted);
     }
     error_code ignored;
@@ -147,6 +168,21 @@ class TimestampedSocket final : private ReadinessPoller::Waiter {
   template <typename ConstBuffers, typename Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     return socket_.async_write_some(buffers, std::forward<Token>(token));
+  }
+
+  // Polled sockets only: reads into `buffer` until `sink` is done, handing
+  // it each read (dated as by async_read_some); completes with the error
+  // that ended the reads (none when the sink asked to stop) or
+  // operation_aborted when Close() came first. Never completes inside the
+  // initiating call. `sink` and `buffer` must outlive the operation.
+  template <typename Token>
+  auto async_read_each(boost::asio::mutable_buffer buffer, ReadSink* sink,
+                       Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code)>(
+        [this](auto handler, boost::asio::mutable_buffer b, ReadSink* s) {
+          StartReadEach(std::move(handler), b, s);
+        },
+        token, buffer, sink);
   }
 
   template <typename MutableBuffers, typename Token>
@@ -245,10 +281,59 @@ class TimestampedSocket final : private ReadinessPoller::Waiter {
     poller_->WaitStarted();
   }
 
+  template <typename Handler>
+  void StartReadEach(Handler handler, boost::asio::mutable_buffer buffer,
+                     ReadSink* sink) {
+    pending_.Set([this, handler = std::move(handler)](error_code ec) mutable {
+      if (post_completion_) {
+        boost::asio::post(socket_.get_executor(),
+                          [handler = std::move(handler), ec]() mutable {
+                            std::move(handler)(ec);
+                          });
+      } else {
+        std::move(handler)(ec);
+      }
+    });
+    if (!socket_.is_open()) {  // closed before the read began
+      post_completion_ = true;
+      pending_(boost::asio::error::operation_aborted);
+      return;
+    }
+    each_buffer_ = buffer;
+    each_sink_ = sink;
+    poller_->WaitStarted();
+    PumpEach(/*initiating=*/true);
+  }
+
+  // Reads until the socket is drained (then the next edge goes on) or the
+  // sink is done (then the operation completes).
+  void PumpEach(bool initiating) {
+    while (!drained_ || hung_up_) {
+      error_code ec;
+      const size_t n =
+          ReadNow(boost::asio::mutable_buffers_1(each_buffer_), ec);
+      if (ec == boost::asio::error::would_block) {
+        drained_ = true;
+        return;
+      }
+      if (each_sink_->OnRead(n, ec) || ec) {
+        each_sink_ = nullptr;
+        poller_->WaitEnded();
+        post_completion_ = initiating;
+        pending_(ec);
+        return;
+      }
+    }
+  }
+
   void OnReadable(uint32_t events) override {
     drained_ = false;  // an edge: the next read tries the socket
     if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) hung_up_ = true;
     if (!pending_.has_value()) return;
+    if (each_sink_ != nullptr) {
+      PumpEach(/*initiating=*/false);
+      return;
+    }
     poller_->WaitEnded();
     pending_(error_code());
   }
@@ -263,6 +348,9 @@ class TimestampedSocket final : private ReadinessPoller::Waiter {
   tcp::socket socket_;
   ReadinessPoller* poller_ = nullptr;
   PendingRead pending_;
+  ReadSink* each_sink_ = nullptr;  // async_read_each() in progress
+  boost::asio::mutable_buffer each_buffer_;
+  bool post_completion_ = false;  // for the read-each completion
   bool unregistered_ = false;
   bool user_space_dating_ = false;
   bool hung_up_ = false;  // the poller saw the peer close or an error
