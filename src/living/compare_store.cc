@@ -50,6 +50,21 @@ bool SameMatrix(const store::RunRecord& a, const store::RunRecord& b) {
   return a.matrix_text == b.matrix_text;
 }
 
+std::vector<int64_t> NoiseHistoryRuns(
+    const std::vector<store::RunRecord>& newest_first,
+    const store::RunRecord& baseline, int64_t current_run_id, size_t max_runs) {
+  std::vector<int64_t> ids;
+  for (const auto& r : newest_first) {
+    if (ids.size() >= max_runs) break;
+    if (r.run_id >= baseline.run_id || r.run_id == current_run_id ||
+        !SameMatrix(r, baseline) || r.status == store::kRunRunning) {
+      continue;
+    }
+    ids.push_back(r.run_id);
+  }
+  return ids;
+}
+
 Result<Comparison> CompareStoredRuns(store::ResultsStore& store,
                                      const CompareRequest& request) {
   INFX_ASSIGN_OR_RETURN(auto runs, store.ListRuns());
@@ -75,17 +90,11 @@ Result<Comparison> CompareStoredRuns(store::ResultsStore& store,
   INFX_ASSIGN_OR_RETURN(
       RunSamples b, LoadRunSamples(store, current.run_id, request.iso_levels));
   NoiseHistory history;
-  size_t pooled = 0;
-  for (const auto& r : runs) {  // newest first
-    if (pooled >= request.history_runs) break;
-    if (r.run_id >= baseline.run_id || r.run_id == current.run_id ||
-        !SameMatrix(r, baseline) || r.status == store::kRunRunning) {
-      continue;
-    }
+  for (int64_t id :
+       NoiseHistoryRuns(runs, baseline, current.run_id, request.history_runs)) {
     INFX_ASSIGN_OR_RETURN(RunSamples past,
-                          LoadRunSamples(store, r.run_id, request.iso_levels));
+                          LoadRunSamples(store, id, request.iso_levels));
     AddToHistory(past, &history);
-    ++pooled;
   }
   INFX_ASSIGN_OR_RETURN(Comparison c,
                         CompareRuns(a, b, history, request.options));

@@ -35,4 +35,14 @@ Result<Comparison> CompareStoredRuns(store::ResultsStore& store,
 // matrix hash, else the same matrix text.
 bool SameMatrix(const store::RunRecord& a, const store::RunRecord& b);
 
+// The earlier runs whose samples are pooled as noise history when
+// `current_run_id` is compared against `baseline`: of `newest_first` (the
+// store's runs, as ListRuns), those before the baseline with its matrix,
+// not the current run and not still running, newest first, at most
+// `max_runs`. CompareStoredRuns and the dashboard's /api/compare both
+// choose with this.
+std::vector<int64_t> NoiseHistoryRuns(
+    const std::vector<store::RunRecord>& newest_first,
+    const store::RunRecord& baseline, int64_t current_run_id, size_t max_runs);
+
 }  // namespace infx::living

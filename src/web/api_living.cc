@@ -3,9 +3,9 @@
 // and their suspects exactly as `infx history --json` computes them
 // (living::BuildRunSamples + AnalyzeHistory + HistoryJson), and the
 // verdict rows /api/compare adds, as `infx compare --json`
-// (living::CompareRuns with the baseline matrix's earlier runs as noise
-// history, CompareAccuracy, ComparisonJson). Computed from the snapshot
-// rather than the store, restricted to the request's filters.
+// (living::CompareRuns with the earlier runs living::NoiseHistoryRuns
+// picks as noise history, CompareAccuracy, ComparisonJson). Computed from the
+// snapshot rather than the store, restricted to the request's filters.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -142,17 +142,16 @@ json CompareVerdicts(const StoreSnapshot& s, const PointFilter& filter,
                      int64_t baseline_id, int64_t current_id) {
   const RunData* baseline = s.Run(baseline_id);
   const RunData* current = s.Run(current_id);
+  // The earlier runs `infx compare` pools (living::NoiseHistoryRuns, as
+  // CompareStoredRuns), from the snapshot's runs (newest first).
+  std::vector<store::RunRecord> newest_first;
+  for (const RunData& r : s.runs) newest_first.push_back(r.run);
+  const std::vector<int64_t> pooled =
+      living::NoiseHistoryRuns(newest_first, baseline->run, current_id,
+                               living::CompareRequest{}.history_runs);
   living::NoiseHistory history;
-  size_t pooled = 0;
-  for (const RunData& r : s.runs) {  // newest first, as CompareStoredRuns
-    if (pooled >= living::CompareRequest{}.history_runs) break;
-    if (r.run.run_id >= baseline_id || r.run.run_id == current_id ||
-        !living::SameMatrix(r.run, baseline->run) ||
-        r.run.status == store::kRunRunning) {
-      continue;
-    }
-    living::AddToHistory(SamplesOf(r, filter), &history);
-    ++pooled;
+  for (int64_t id : pooled) {
+    living::AddToHistory(SamplesOf(*s.Run(id), filter), &history);
   }
   const living::CompareOptions options;
   auto c = living::CompareRuns(SamplesOf(*baseline, filter),
@@ -170,7 +169,7 @@ json CompareVerdicts(const StoreSnapshot& s, const PointFilter& filter,
   c->accuracy = living::CompareAccuracy(evals_of(*baseline), evals_of(*current),
                                         options.alpha);
   json j = living::ComparisonJson(*c);
-  j["history_runs"] = pooled;
+  j["history_runs"] = pooled.size();
   return j;
 }
 
