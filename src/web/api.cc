@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -15,7 +16,9 @@ using nlohmann::json;
 
 json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-json ConfigJson(const RunData& run, const store::ConfigRecord& c) {
+// With `details` false the (possibly large) details object is left out.
+json ConfigJson(const RunData& run, const store::ConfigRecord& c,
+                bool details = true) {
   json j = {{"run_id", run.run.run_id},
             {"config_key", c.config_key},
             {"hardware", c.hardware},
@@ -23,8 +26,8 @@ json ConfigJson(const RunData& run, const store::ConfigRecord& c) {
             {"model", DetailText(&c, "model")},
             {"engine", DetailText(&c, "engine")},
             {"precision", DetailText(&c, "precision")},
-            {"parallelism", DetailText(&c, "parallelism")},
-            {"details", c.details}};
+            {"parallelism", DetailText(&c, "parallelism")}};
+  if (details) j["details"] = c.details;
   auto price = run.prices.find(c.hardware);
   if (price == run.prices.end()) {
     std::string lower = c.hardware;
@@ -117,16 +120,56 @@ Result<json> RunResponse(const StoreSnapshot& s, const QueryParams& params) {
   return j;
 }
 
+// `fields=a,b`: the names of ConfigJson's fields to keep (all when absent);
+// an unknown name is InvalidArgument naming it.
+Result<std::vector<std::string>> ConfigFieldsParam(const QueryParams& params) {
+  static const std::vector<std::string> kKnown = {
+      "run_id",  "config_key",       "hardware",           "num_gpus",
+      "model",   "engine",           "precision",          "parallelism",
+      "details", "usd_per_gpu_hour", "all_in_power_watts", "accuracy_pass"};
+  std::vector<std::string> fields;
+  auto it = params.find("fields");
+  if (it == params.end()) return fields;
+  for (const auto& value : it->second) {
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t comma = value.find(',', start);
+      if (comma == std::string::npos) comma = value.size();
+      std::string name = value.substr(start, comma - start);
+      start = comma + 1;
+      if (name.empty()) continue;
+      if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end()) {
+        return Status::InvalidArgument(
+            fmt::format("parameter 'fields': unknown field '{}' (known: {})",
+                        name, fmt::join(kKnown, ", ")));
+      }
+      fields.push_back(std::move(name));
+    }
+  }
+  return fields;
+}
+
 Result<json> ConfigsResponse(const StoreSnapshot& s,
                              const QueryParams& params) {
-  INFX_ASSIGN_OR_RETURN(auto filter, ParseFilter(params, "/api/configs"));
+  INFX_ASSIGN_OR_RETURN(auto filter,
+                        ParseFilter(params, "/api/configs", {"fields"}));
+  INFX_ASSIGN_OR_RETURN(auto fields, ConfigFieldsParam(params));
   json configs = json::array();
   for (const auto& r : s.runs) {
     if (!filter.AcceptsRun(r.run.run_id)) continue;
     for (const auto& c : r.configs) {
-      if (filter.AcceptsConfig(&c, c.config_key)) {
-        configs.push_back(ConfigJson(r, c));
+      if (!filter.AcceptsConfig(&c, c.config_key)) continue;
+      const bool details =
+          fields.empty() ||
+          std::find(fields.begin(), fields.end(), "details") != fields.end();
+      json full = ConfigJson(r, c, details);
+      if (fields.empty()) {
+        configs.push_back(std::move(full));
+        continue;
       }
+      json kept = json::object();
+      for (const auto& f : fields) kept[f] = std::move(full[f]);
+      configs.push_back(std::move(kept));
     }
   }
   return json{{"configs", configs}};

@@ -10,6 +10,7 @@
 #include "frontier/format.h"
 #include "frontier/frontier.h"
 #include "web/api.h"
+#include "web/frontier_columns.h"
 
 namespace infx::web {
 namespace {
@@ -156,21 +157,30 @@ void DecorateInvalid(const RunData& r,
 
 Result<json> FrontierResponse(const StoreSnapshot& s,
                               const QueryParams& params) {
+  std::vector<std::string> extra = kAnalysisParams;
+  extra.push_back("format");
   INFX_ASSIGN_OR_RETURN(auto filter,
-                        ParseFilter(params, "/api/frontier", kAnalysisParams));
+                        ParseFilter(params, "/api/frontier", extra));
   INFX_ASSIGN_OR_RETURN(auto options, ParseAnalysisOptions(params));
+  INFX_ASSIGN_OR_RETURN(auto format, SingleParam(params, "format", "rows"));
+  if (format != "rows" && format != "columns") {
+    return Status::InvalidArgument(
+        fmt::format("parameter 'format': '{}' is not rows or columns", format));
+  }
   json runs = json::array();
   for (auto& [run_id, points] : PointsByRun(s, filter)) {
     const RunData* r = s.Run(run_id);
     auto analysis = frontier::AnalyzePoints(run_id, r->configs, points, options,
                                             r->prices, r->evals);
-    json j = frontier::FrontierJson(analysis);
+    json j = format == "columns" ? FrontierColumnsJson(std::move(analysis))
+                                 : frontier::FrontierJson(analysis);
     DecorateCurves(*r, j);
     DecorateInvalid(*r, points, options, j);
     j["started_at"] = r->run.started_at;
     runs.push_back(std::move(j));
   }
-  return json{{"x", frontier::XMetricName(options.x)},
+  return json{{"format", format},
+              {"x", frontier::XMetricName(options.x)},
               {"y", frontier::YMetricName(options.y)},
               {"x_label", frontier::XMetricLabel(options.x)},
               {"y_label", frontier::YMetricLabel(options.y)},

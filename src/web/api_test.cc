@@ -106,6 +106,70 @@ TEST_F(ApiTest, FrontierIsTheFrontierModulesPerRunAndScenario) {
   EXPECT_TRUE(e["iso_levels"].empty());
 }
 
+TEST_F(ApiTest, FrontierColumnsHoldTheRowsValues) {
+  const std::string q = "/api/frontier?run=1&x=e2el&y=output&iso=20,50";
+  json rows = Get(q);
+  json cols = Get(q + "&format=columns");
+  EXPECT_EQ(rows["format"], "rows");
+  EXPECT_EQ(cols["format"], "columns");
+  const json& rr = rows["runs"][0];
+  const json& cr = cols["runs"][0];
+  ASSERT_EQ(cr["scenarios"].size(), rr["scenarios"].size());
+  size_t points = 0;
+  for (size_t s = 0; s < rr["scenarios"].size(); ++s) {
+    const json& rs = rr["scenarios"][s];
+    const json& cs = cr["scenarios"][s];
+    // Frontier and iso rows are the row form's, unchanged.
+    EXPECT_EQ(cs["frontier"], rs["frontier"]);
+    EXPECT_EQ(cs["iso"], rs["iso"]);
+    ASSERT_EQ(cs["curves"].size(), rs["curves"].size());
+    for (size_t c = 0; c < rs["curves"].size(); ++c) {
+      const json& rc = rs["curves"][c];
+      const json& cc = cs["curves"][c];
+      EXPECT_EQ(cc["config_key"], rc["config_key"]);
+      EXPECT_EQ(cc["parallelism"], rc["parallelism"]);
+      for (const char* part : {"measured", "predicted"}) {
+        const json& m = cc[part];
+        ASSERT_EQ(m["x"].size(), rc[part].size()) << part;
+        for (size_t i = 0; i < rc[part].size(); ++i) {
+          const json& p = rc[part][i];
+          EXPECT_EQ(m["x"][i], p["x"]);
+          EXPECT_EQ(m["y"][i], p["y"]);
+          EXPECT_EQ(m["concurrency"][i], p["concurrency"]);
+          EXPECT_EQ(m["point_id"][i], p["point_id"]);
+          if (std::string(part) == "measured") {
+            EXPECT_EQ(m["accuracy_status"][i], p["accuracy_status"]);
+          }
+          ++points;
+        }
+      }
+    }
+  }
+  EXPECT_GT(points, 0u);
+  EXPECT_THAT(Get("/api/frontier?format=csv", 400)["error"].get<std::string>(),
+              HasSubstr("'csv'"));
+  // `format` is the frontier's own parameter.
+  Get("/api/points?format=columns", 400);
+}
+
+TEST_F(ApiTest, ConfigsFieldsKeepsOnlyTheNamedFields) {
+  json all = Get("/api/configs?run=1");
+  ASSERT_EQ(all["configs"].size(), 4u);
+  EXPECT_TRUE(all["configs"][0].contains("details"));
+  json lean = Get("/api/configs?run=1&fields=config_key,hardware,model");
+  ASSERT_EQ(lean["configs"].size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const json& c = lean["configs"][i];
+    EXPECT_EQ(c.size(), 3u) << c.dump();
+    EXPECT_EQ(c["config_key"], all["configs"][i]["config_key"]);
+    EXPECT_EQ(c["hardware"], all["configs"][i]["hardware"]);
+    EXPECT_EQ(c["model"], all["configs"][i]["model"]);
+  }
+  EXPECT_THAT(Get("/api/configs?fields=config_key,secret", 400)["error"]
+                  .get<std::string>(),
+              HasSubstr("'secret'"));
+}
+
 TEST_F(ApiTest, HistoryComparePredictionsEvals) {
   json h = Get(
       "/api/history?config=" +
@@ -262,6 +326,9 @@ TEST(ApiLivingTest, HistoryHasTheChangePointsOfInfxHistory) {
   EXPECT_EQ(tput, 4);
   EXPECT_EQ(worse, 4);
   EXPECT_EQ(c["verdicts"]["regression"], true);
+  // Runs 1-4 (before the baseline, same matrix) are the noise history, as
+  // `infx compare` picks them (living::NoiseHistoryRuns).
+  EXPECT_EQ(c["verdicts"]["history_runs"], 4);
   EXPECT_EQ(HandleApi(**snap, "/api/history?metric=tput_per_gpu_total").status,
             400u);
 }
