@@ -16,16 +16,21 @@ namespace {
 
 // The API targets the page asks for on its run's default views.
 std::vector<std::string> Targets(int64_t run_id) {
-  std::vector<std::string> t = {"/api/runs",
-                                "/api/configs",
-                                "/api/run",
-                                fmt::format("/api/run?run={}", run_id),
-                                "/api/evals",
-                                "/api/predictions",
-                                "/api/frontier?iso=20,50,100"};
+  // The views' configs and frontier requests (web/src/views/filters.js,
+  // frontier.js): lean configs, frontiers as columns.
+  std::vector<std::string> t = {
+      "/api/runs",
+      "/api/configs?fields=config_key,model,hardware,engine,precision,"
+      "usd_per_gpu_hour,all_in_power_watts",
+      "/api/run",
+      fmt::format("/api/run?run={}", run_id),
+      "/api/evals",
+      "/api/predictions",
+      "/api/frontier?format=columns&iso=20,50,100"};
   for (const char* x : {"interactivity", "e2el", "ttft"}) {
     for (const char* y : {"total", "output", "input"}) {
-      const std::string q = fmt::format("/api/frontier?x={}&y={}", x, y);
+      const std::string q =
+          fmt::format("/api/frontier?format=columns&x={}&y={}", x, y);
       t.push_back(q);
       t.push_back(q + "&include_invalid=1");
     }

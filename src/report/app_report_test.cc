@@ -71,12 +71,18 @@ TEST_F(AppReportTest, EmbedsTheRunsApiAnswersAndOnlyTheHashedScript) {
   ASSERT_TRUE(r.contains("/api/runs"));
   ASSERT_EQ(r["/api/runs"]["runs"].size(), 1u);  // this run only
   EXPECT_EQ(r["/api/runs"]["runs"][0]["run_id"], 1);
-  EXPECT_EQ(r["/api/configs"]["configs"][0]["config_key"],
-            web::HostileConfigKey(0));
-  const auto& f = r["/api/frontier?x=interactivity&y=total"];
+  // The lean configs and column frontiers the views ask for.
+  const auto& configs =
+      r["/api/configs?fields=config_key,model,hardware,engine,precision,"
+        "usd_per_gpu_hour,all_in_power_watts"]["configs"];
+  EXPECT_EQ(configs[0]["config_key"], web::HostileConfigKey(0));
+  EXPECT_FALSE(configs[0].contains("details"));
+  const auto& f = r["/api/frontier?format=columns&x=interactivity&y=total"];
+  EXPECT_EQ(f["format"], "columns");
   ASSERT_EQ(f["runs"].size(), 1u);
   EXPECT_FALSE(f["runs"][0]["scenarios"].empty());
-  EXPECT_TRUE(r.contains("/api/frontier?x=ttft&y=input&include_invalid=1"));
+  EXPECT_TRUE(r.contains(
+      "/api/frontier?format=columns&x=ttft&y=input&include_invalid=1"));
   EXPECT_TRUE(r.contains("/api/history?metric=tput_per_gpu"));
   EXPECT_TRUE(r.contains("/api/run?run=1"));
 }

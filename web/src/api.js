@@ -34,7 +34,30 @@ export function isStaticReport() { return embedded !== null; }
 // No cache here: the browser's HTTP cache revalidates each response with
 // the server's ETag (the store's change token), so a redraw costs a 304 and
 // a store that changed is seen at once.
-export async function api(path) {
+// Identical requests in flight at once (the header's and a view's
+// /api/runs) share one fetch.
+const inflight = new Map();
+// Started by prefetch() before the views asked; each is handed to the
+// first api() call for its path.
+const early = new Map();
+
+export function api(path) {
+  if (inflight.has(path)) return inflight.get(path);
+  const p = (early.get(path) || fetchApi(path)).finally(() => inflight.delete(path));
+  early.delete(path);
+  inflight.set(path, p);
+  return p;
+}
+
+// Starts a request the page is about to make (web/src/prefetch.js).
+export function prefetch(path) {
+  if (early.has(path) || inflight.has(path)) return;
+  const p = fetchApi(path);
+  p.catch(() => {});  // its consumer sees the error
+  early.set(path, p);
+}
+
+async function fetchApi(path) {
   if (embedded) {
     const body = embedded.get(normalize(path));
     if (body === undefined) {

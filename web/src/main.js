@@ -1,5 +1,6 @@
 // The infx dashboard: one page, views chosen by ?view=, all state in the
 // URL. Data comes from the read-only JSON API of `infx serve` (docs/api.md).
+import './prefetch.js';  // first: starts the first view's requests
 import { api, captureToken } from './api.js';
 import { getState, onStateChange, setState } from './state.js';
 import { el } from './util.js';
@@ -29,6 +30,7 @@ async function render() {
   const mine = ++generation;
   const summary = document.getElementById('chart-summary');
   delete summary.dataset.summary;
+  delete summary.dataset.decorated;
   document.body.dataset.gen = String(mine);
   try {
     await view[2](main, state);
@@ -42,12 +44,13 @@ async function render() {
 async function start() {
   captureToken();
   onStateChange(render);
-  try {
-    const res = await api('/api/runs');
+  // The header's store line and the view load together (the view's own
+  // /api/runs shares this request).
+  api('/api/runs').then((res) => {
     document.getElementById('store').textContent = `${res.store} · ${res.runs.length} runs`;
-  } catch (err) {
+  }, (err) => {
     document.getElementById('store').textContent = String(err.message || err);
-  }
+  });
   await render();
 }
 

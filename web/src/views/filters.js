@@ -1,7 +1,19 @@
 // The filter bar shared by the data views: run, model, hardware, engine,
 // precision, ISL/OSL and config, from /api/runs and /api/configs.
+import { api } from '../api.js';
 import { el, select, unique } from '../util.js';
 import { setState } from '../state.js';
+
+// What the filter bar and the cost/power figures need of each config: not
+// its details (which hold the planner's predicted points, megabytes on a
+// large store).
+export const CONFIGS_PATH = '/api/configs?fields=config_key,model,hardware,engine,precision,usd_per_gpu_hour,'
+  + 'all_in_power_watts';
+
+// [runs, configs] for the filter bar, fetched together.
+export function filterData() {
+  return Promise.all([api('/api/runs'), api(CONFIGS_PATH)]);
+}
 
 export function filterBar(state, runs, configs) {
   const opts = (values, all = 'all') => [['', all], ...values.map((v) => [String(v), String(v)])];

@@ -9,7 +9,7 @@ import { MarkLineComponent } from 'echarts/components';
 import { api } from '../api.js';
 import { filterQuery, setState } from '../state.js';
 import { el, escapeHtml, fmtNum, present, select, table } from '../util.js';
-import { filterBar } from './filters.js';
+import { filterBar, filterData } from './filters.js';
 
 echarts.use([MarkLineComponent]);
 
@@ -30,7 +30,7 @@ function drawOrder(series) {
 
 export async function renderHistory(main, state) {
   const gen = document.body.dataset.gen;
-  const [runs, configs] = await Promise.all([api('/api/runs'), api('/api/configs')]);
+  const [runs, configs] = await filterData();
   const metric = state.metric || 'tput_per_gpu';
   const data = await api(`/api/history?${filterQuery(state, { metric, series: state.series })}`);
   const changes = data.series.flatMap((s) => s.change_points.map((cp) => ({ ...cp, series: s.series,

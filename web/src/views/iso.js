@@ -4,14 +4,14 @@
 import { api } from '../api.js';
 import { filterQuery, setState } from '../state.js';
 import { el, table } from '../util.js';
-import { filterBar } from './filters.js';
+import { filterBar, filterData } from './filters.js';
 
 export async function renderIso(main, state) {
-  const [runs, configs] = await Promise.all([api('/api/runs'), api('/api/configs')]);
+  const [runs, configs] = await filterData();
   const iso = state.iso || '20,50,100';
   const input = el('input', { name: 'iso', value: iso, size: 16,
     onchange: (e) => setState({ iso: e.target.value.replace(/\s+/g, '') }) });
-  const data = await api(`/api/frontier?${filterQuery(state, { iso })}`);
+  const data = await api(`/api/frontier?${filterQuery(state, { iso, format: 'columns' })}`);
   const rows = [];
   for (const run of data.runs) {
     for (const sc of run.scenarios) {

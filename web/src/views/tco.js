@@ -8,12 +8,12 @@ import { filterQuery, setState } from '../state.js';
 import { el, fmtNum, table } from '../util.js';
 import { economicsBook, tokSPerMw, usdPerMtok } from '../economics.js';
 import { steffen } from '../steffen.js';
-import { filterBar } from './filters.js';
+import { filterBar, filterData } from './filters.js';
 
 let chart = null;
 
 export async function renderTco(main, state) {
-  const [runs, configs] = await Promise.all([api('/api/runs'), api('/api/configs')]);
+  const [runs, configs] = await filterData();
   const book = economicsBook(configs.configs, state);
   const inputs = Object.entries(book).map(([hw, e]) => el('div', { class: 'controls' },
     el('strong', {}, hw),
@@ -21,7 +21,7 @@ export async function renderTco(main, state) {
       onchange: (ev) => setState({ [`price_${hw}`]: ev.target.value }) })),
     el('label', {}, 'W per GPU (all-in)', el('input', { name: `watts_${hw}`, type: 'number', step: '1',
       value: e.watts ?? '', onchange: (ev) => setState({ [`watts_${hw}`]: ev.target.value }) }))));
-  const data = await api(`/api/frontier?${filterQuery(state, { x: 'interactivity', y: 'total' })}`);
+  const data = await api(`/api/frontier?${filterQuery(state, { x: 'interactivity', y: 'total', format: 'columns' })}`);
   const levels = (state.iso || '20,50,100').split(',').map(Number).filter((v) => v > 0);
   const series = [];
   const rows = [];
