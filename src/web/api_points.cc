@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <unordered_map>
 
-#include "frontier/accuracy.h"
+#include "web/accuracy_lookup.h"
 #include "web/api.h"
 
 namespace infx::web {
@@ -19,8 +19,19 @@ namespace {
 
 using nlohmann::json;
 
+// A JSON string, as nlohmann's dump writes it: printable ASCII is copied
+// as is, anything else (escapes, UTF-8) goes through the library.
 void AppendString(std::string& out, std::string_view s) {
-  out += json(s).dump();
+  for (const char c : s) {
+    if (c < 0x20 || c == '"' || c == '\\' ||
+        static_cast<unsigned char>(c) >= 0x7f) {
+      out += json(s).dump();
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
 }
 
 void AppendNumber(std::string& out, double v) {
@@ -51,6 +62,7 @@ std::string ConfigFields(const store::ConfigRecord* c) {
 }
 
 void AppendPointRow(std::string& out, const RunData& run,
+                    const AccuracyLookup& accuracy,
                     const std::string& config_fields,
                     const store::PointRecord& p) {
   const auto& m = p.metrics;
@@ -88,8 +100,7 @@ void AppendPointRow(std::string& out, const RunData& run,
                  m.failed);
   AppendNumber(out, m.duration_s);
   out += R"(,"accuracy_status":)";
-  AppendString(out, frontier::StatusName(frontier::StatusAt(
-                        run.accuracy, p.key.config_key, p.key.concurrency)));
+  AppendString(out, accuracy.NameAt(p.key.config_key, p.key.concurrency));
   out += m.valid ? R"(,"valid":true)" : R"(,"valid":false)";
   out += R"(,"invalid_reasons":)";
   AppendString(out, m.invalid_reasons);
@@ -132,6 +143,7 @@ Result<std::string> PointsText(const StoreSnapshot& s,
     INFX_ASSIGN_OR_RETURN(offset, IntParam(params, "offset", 0, 0, INT64_MAX));
   }
   std::unordered_map<const store::ConfigRecord*, std::string> fields;
+  std::unordered_map<const RunData*, AccuracyLookup> accuracy;
   std::string rows;
   int64_t total = 0;
   ForEachPoint(s, filter,
@@ -143,8 +155,12 @@ Result<std::string> PointsText(const StoreSnapshot& s,
                  if (it == fields.end()) {
                    it = fields.insert_or_assign(c, ConfigFields(c)).first;
                  }
+                 auto acc = accuracy.find(&r);
+                 if (acc == accuracy.end()) {
+                   acc = accuracy.emplace(&r, AccuracyLookup(r.accuracy)).first;
+                 }
                  if (index > offset) rows += ',';
-                 AppendPointRow(rows, r, it->second, p);
+                 AppendPointRow(rows, r, acc->second, it->second, p);
                });
   if (!paged) return R"({"points":[)" + rows + "]}";
   const int64_t end =

@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "frontier/accuracy.h"
 #include "frontier/format.h"
+#include "web/accuracy_lookup.h"
 
 namespace infx::web {
 namespace {
@@ -18,7 +18,7 @@ json Number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 // `accuracy`, also each point's accuracy_status (null when none), as the
 // row form's measured points carry it.
 json Columns(const std::vector<frontier::CurvePoint>& points,
-             const frontier::RunAccuracy* accuracy) {
+             const AccuracyLookup* accuracy) {
   json x = json::array(), y = json::array(), conc = json::array(),
        ids = json::array(), status = json::array();
   for (const auto& p : points) {
@@ -27,9 +27,8 @@ json Columns(const std::vector<frontier::CurvePoint>& points,
     conc.push_back(p.concurrency);
     ids.push_back(p.point_id);
     if (accuracy) {
-      const std::string s = frontier::StatusName(
-          frontier::StatusAt(*accuracy, p.config_key, p.concurrency));
-      status.push_back(s.empty() ? json(nullptr) : json(s));
+      const char* s = accuracy->NameAt(p.config_key, p.concurrency);
+      status.push_back(*s ? json(s) : json(nullptr));
     }
   }
   json out = {{"x", std::move(x)},
@@ -57,11 +56,12 @@ json FrontierColumnsJson(frontier::RunAnalysis analysis) {
     }
   }
   json j = frontier::FrontierJson(analysis);
+  const AccuracyLookup accuracy(analysis.accuracy);
   auto& scenarios = j["scenarios"];
   for (size_t si = 0; si < taken.size(); ++si) {
     auto& curves = scenarios[si]["curves"];
     for (size_t ci = 0; ci < taken[si].size(); ++ci) {
-      curves[ci]["measured"] = Columns(taken[si][ci].first, &analysis.accuracy);
+      curves[ci]["measured"] = Columns(taken[si][ci].first, &accuracy);
       curves[ci]["predicted"] = Columns(taken[si][ci].second, nullptr);
     }
   }
