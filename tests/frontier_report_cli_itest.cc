@@ -112,7 +112,9 @@ TEST(FrontierCliTest, BadInputIsOneClearError) {
       {{"frontier", "--db", db, "--run", "99"}, "99"},
       {{"frontier", "--db", db, "--x", "speed"}, "speed"},
       {{"frontier", "--db", db, "--iso", "20,abc"}, "abc"},
-      {{"report", "--db", db, "-o", dir + "/no/such/dir/r.html"}, "r.html"},
+      {{"report", "--db", db, "--static-svg", "-o",
+        dir + "/no/such/dir/r.html"},
+       "r.html"},
   };
   for (const Case& c : cases) {
     auto out = RunInfx(c.args);
@@ -131,8 +133,8 @@ TEST(FrontierCliTest, BadInputIsOneClearError) {
 TEST(ReportCliTest, WritesSelfContainedHtml) {
   const std::string dir = testing::ScratchDir("report_cli");
   const std::string db = MakeStore(dir);
-  auto out =
-      RunInfx({"report", "--db", db, "--run", "1", "-o", dir + "/run1.html"});
+  auto out = RunInfx({"report", "--db", db, "--run", "1", "--static-svg", "-o",
+                      dir + "/run1.html"});
   ASSERT_EQ(out.exit_code, 0) << out.stderr_text;
   auto html = ReadFile(dir + "/run1.html");
   ASSERT_TRUE(html.ok());
@@ -140,12 +142,54 @@ TEST(ReportCliTest, WritesSelfContainedHtml) {
   EXPECT_NE(html->find("<svg"), std::string::npos);
   EXPECT_NE(html->find("infx run 1"), std::string::npos);
   EXPECT_EQ(html->find("<script"), std::string::npos);
+  // The static report's own options still ask for it without the flag.
+  auto e2el =
+      RunInfx({"report", "--db", db, "--x", "e2el", "-o", dir + "/e2el.html"});
+  ASSERT_EQ(e2el.exit_code, 0) << e2el.stderr_text;
+  EXPECT_EQ(ReadFile(dir + "/e2el.html")->find("<script"), std::string::npos);
+  EXPECT_NE(RunInfx({"report", "--db", db, "--app", "--static-svg", "-o",
+                     dir + "/both.html"})
+                .exit_code,
+            0);
 
   auto help = RunInfx({"report", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.stdout_text.find("Example:"), std::string::npos);
   auto fhelp = RunInfx({"frontier", "--help"});
   EXPECT_NE(fhelp.stdout_text.find("Example:"), std::string::npos);
+}
+
+// The default report is the dashboard app with the run's API answers
+// embedded (report/app_report.h), from the front end in --web-dir.
+TEST(ReportCliTest, DefaultIsTheAppWithTheRunsData) {
+  const std::string dir = testing::ScratchDir("report_cli_app");
+  const std::string db = MakeStore(dir);
+  const std::string web = dir + "/web-app";
+  std::filesystem::create_directories(web);
+  ASSERT_TRUE(WriteFileAtomic(web + "/index.html",
+                              "<!doctype html>\n<html>\n<head>\n"
+                              "<meta charset=\"utf-8\">\n"
+                              "<link rel=\"stylesheet\" href=\"app.css\">\n"
+                              "<script src=\"app.js\" defer></script>\n"
+                              "</head>\n<body>\n</body>\n</html>\n")
+                  .ok());
+  ASSERT_TRUE(WriteFileAtomic(web + "/app.js", "console.log(1);").ok());
+  ASSERT_TRUE(WriteFileAtomic(web + "/app.css", "body {}").ok());
+  auto out = RunInfx({"report", "--db", db, "--run", "2", "--web-dir", web,
+                      "-o", dir + "/app.html"});
+  ASSERT_EQ(out.exit_code, 0) << out.stderr_text;
+  auto html = ReadFile(dir + "/app.html");
+  ASSERT_TRUE(html.ok());
+  EXPECT_NE(html->find("<script type=\"application/json\" id=\"infx-data\">"),
+            std::string::npos);
+  EXPECT_NE(html->find("<script>console.log(1);</script>"), std::string::npos);
+  EXPECT_EQ(html->find("<svg"), std::string::npos);
+  // --app insists on a front end; without one it is an error naming it.
+  auto missing = RunInfx({"report", "--db", db, "--app", "--web-dir",
+                          dir + "/none", "-o", dir + "/x.html"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.stderr_text.find("index.html"), std::string::npos)
+      << missing.stderr_text;
 }
 
 // Both commands take the same store flags (cli/store_flags.h).

@@ -109,12 +109,13 @@ TEST(StoreCliTest, OutputsFollowSymlinksAndDashIsStdout) {
   const std::string db = MakeStore(dir);
   ASSERT_TRUE(WriteFileAtomic(dir + "/real.html", "old").ok());
   fs::create_symlink("real.html", dir + "/link.html");
-  auto report = RunInfx({"report", "--db", db, "-o", dir + "/link.html"});
+  auto report =
+      RunInfx({"report", "--db", db, "--static-svg", "-o", dir + "/link.html"});
   ASSERT_EQ(report.exit_code, 0) << report.stderr_text;
   EXPECT_TRUE(fs::is_symlink(fs::symlink_status(dir + "/link.html")));
   EXPECT_NE(ReadFile(dir + "/real.html")->find("<html"), std::string::npos);
 
-  auto to_stdout = RunInfx({"report", "--db", db, "-o", "-"});
+  auto to_stdout = RunInfx({"report", "--db", db, "--static-svg", "-o", "-"});
   ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.stderr_text;
   EXPECT_EQ(to_stdout.stdout_text.rfind("<!DOCTYPE html>", 0), 0u)
       << to_stdout.stdout_text.substr(0, 80);

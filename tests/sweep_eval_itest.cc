@@ -239,7 +239,8 @@ TEST_F(SweepEvalTest, HighestAndMedianEvalsStoredBesideThePointsAndJudged) {
             std::string::npos);
 
   // `infx report`: the accuracy section with both filters and the verdicts.
-  auto report = RunInfx({"report", "--db", db, "-o", dir + "/report.html"});
+  auto report = RunInfx(
+      {"report", "--db", db, "--static-svg", "-o", dir + "/report.html"});
   ASSERT_EQ(report.exit_code, 0) << report.stderr_text;
   auto html = ReadFile(dir + "/report.html");
   ASSERT_TRUE(html.ok());

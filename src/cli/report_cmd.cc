@@ -1,4 +1,6 @@
-// `infx report`: one self-contained HTML file for a stored run.
+// `infx report`: one self-contained HTML file for a stored run: the
+// dashboard app with the run's data embedded (default) or, with
+// --static-svg, the inline-SVG report.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -21,21 +23,14 @@ struct ReportFlags {
   std::string y = "total";
   bool exclude_failed_accuracy = false;
   bool include_invalid = false;
-  bool app = false;      // the dashboard app with the run's data embedded
-  std::string web_root;  // its front end ("" = beside the binary)
+  bool app = false;         // --app: the dashboard app (the default)
+  bool static_svg = false;  // --static-svg: the inline-SVG report
+  std::string web_root;     // the app's front end ("" = beside the binary)
 };
 
-// `--app`: the dashboard's front end with the run's API answers inside.
-Status WriteApp(const ReportFlags& f, store::ResultsStore& store,
-                int64_t run_id) {
-  const std::string root =
-      f.web_root.empty() ? web::DefaultWebRoot() : f.web_root;
-  if (root.empty()) {
-    return Status::NotFound(
-        "infx report --app: the dashboard's front end is not built (no "
-        "web-app/ beside infx; run scripts/setup.sh and scripts/build.sh, or "
-        "pass --web-dir)");
-  }
+// The dashboard's front end with the run's API answers inside.
+Status WriteApp(const ReportFlags& f, const std::string& root,
+                store::ResultsStore& store, int64_t run_id) {
   INFX_ASSIGN_OR_RETURN(auto bundle, report::ReadAppBundle(root));
   INFX_ASSIGN_OR_RETURN(auto html,
                         report::RenderAppReport(store, run_id, bundle));
@@ -56,8 +51,28 @@ Status RunReport(const ReportFlags& f) {
   options.analysis.exclude_failed_accuracy = f.exclude_failed_accuracy;
   options.analysis.include_invalid = f.include_invalid;
   INFX_ASSIGN_OR_RETURN(OpenedRun opened, OpenStoredRun(f.store));
-  if (f.app) {
-    INFX_RETURN_IF_ERROR(WriteApp(f, *opened.store, opened.run.run_id));
+  // The app unless --static-svg or one of the static report's own options
+  // asks for the SVG report; without a built front end (a build without
+  // Node), the SVG report too, unless --app or --web-dir insisted.
+  const bool svg_options = f.x != "interactivity" || f.y != "total" ||
+                           f.exclude_failed_accuracy || f.include_invalid;
+  bool app = f.app || (!f.static_svg && !svg_options);
+  const std::string root =
+      f.web_root.empty() ? web::DefaultWebRoot() : f.web_root;
+  if (app && root.empty()) {
+    if (f.app) {
+      return Status::NotFound(
+          "infx report --app: the dashboard's front end is not built (no "
+          "web-app/ beside infx; run scripts/setup.sh and scripts/build.sh, "
+          "or pass --web-dir)");
+    }
+    std::cerr << "infx report: the dashboard's front end is not built (no "
+                 "web-app/ beside infx: scripts/setup.sh, scripts/build.sh); "
+                 "writing the static SVG report instead\n";
+    app = false;
+  }
+  if (app) {
+    INFX_RETURN_IF_ERROR(WriteApp(f, root, *opened.store, opened.run.run_id));
   } else {
     INFX_RETURN_IF_ERROR(report::WriteHtmlReport(
         *opened.store, opened.run.run_id, f.output, options));
@@ -73,30 +88,45 @@ void SetupReport(CLI::App& app) {
   auto flags = std::make_shared<ReportFlags>();
   CLI::App* cmd = app.add_subcommand(
       "report",
-      "Write one self-contained HTML report of a stored run: frontier "
-      "charts, tables, planner predictions vs measured, configs, evals");
+      "Write one self-contained HTML report of a stored run: the dashboard "
+      "with the run's data embedded (frontier explorer, iso, TCO, history, "
+      "run page), or with --static-svg the inline-SVG report");
   AddStoreFlags(cmd, &flags->store);
   cmd->add_option("-o,--output", flags->output,
                   "HTML file to write (- for standard output)")
       ->required();
-  cmd->add_option("--x", flags->x, "chart x axis: interactivity | e2el | ttft")
+  auto* app_flag = cmd->add_flag(
+      "--app", flags->app,
+      "the default: the dashboard itself (the app `infx serve` serves) with "
+      "the run's data embedded, one self-contained file that opens from "
+      "disk (docs/dashboard.md); without a built front end, an error "
+      "(without this flag, the static report instead)");
+  auto* svg = cmd->add_flag(
+      "--static-svg", flags->static_svg,
+      "write the static report instead: inline SVG charts and tables, no "
+      "script, no built front end needed");
+  app_flag->excludes(svg);
+  cmd->add_option("--web-dir", flags->web_root,
+                  "the app's built front end (default: web-app/ beside the "
+                  "infx binary)");
+  cmd->add_option("--x", flags->x,
+                  "static report's chart x axis: interactivity | e2el | ttft "
+                  "(other than the default: implies --static-svg)")
       ->capture_default_str();
-  cmd->add_option("--y", flags->y, "throughput per GPU: total | output | input")
+  cmd->add_option("--y", flags->y,
+                  "static report's throughput per GPU: total | output | "
+                  "input (other than the default: implies --static-svg)")
       ->capture_default_str();
   cmd->add_flag("--exclude-failed-accuracy", flags->exclude_failed_accuracy,
-                "leave configs whose eval is below their min score off the "
-                "charts and frontier tables (default: keep them, marked FAIL)");
+                "static report: leave configs whose eval is below their min "
+                "score off the charts and frontier tables (default: keep "
+                "them, marked FAIL; implies --static-svg)");
   cmd->add_flag("--include-invalid", flags->include_invalid,
-                "keep points judged INVALID (run validity) on the charts and "
-                "frontier tables (default: leave them off, listed flagged)");
-  cmd->add_flag("--app", flags->app,
-                "write the dashboard itself (the app `infx serve` serves) with "
-                "the run's data embedded: one self-contained file, opens "
-                "from disk (docs/dashboard.md)");
-  cmd->add_option("--web-dir", flags->web_root,
-                  "with --app: the built front end (default: web-app/ beside "
-                  "the infx binary)");
-  cmd->footer(ExampleFooter("infx report --db infx.db -o report.html"));
+                "static report: keep points judged INVALID (run validity) on "
+                "the charts and frontier tables (default: leave them off, "
+                "listed flagged; implies --static-svg)");
+  cmd->footer(ExampleFooter(
+      "infx report --db infx.db -o report.html   # --static-svg: no script"));
   cmd->callback([flags] {
     Status s = RunReport(*flags);
     if (s.ok()) {
