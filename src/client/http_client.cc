@@ -8,7 +8,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_suffix.hpp>
@@ -21,6 +20,7 @@
 #include <vector>
 
 #include "client/connection.h"
+#include "client/deadline_sweep.h"
 
 namespace infx::client {
 namespace {
@@ -32,18 +32,6 @@ using metrics::ErrorKind;
 using metrics::RequestRecord;
 
 int64_t SecondsToNs(double s) { return static_cast<int64_t>(s * 1e9); }
-
-// How often deadlines are checked: a twentieth of the shortest timeout,
-// between 20 ms and 250 ms (a timeout fires at most that late). The sweep
-// walks every active connection, so at thousands of streams it must not
-// run every few milliseconds.
-std::chrono::nanoseconds SweepPeriod(const ClientOptions& o) {
-  double shortest = std::min(o.connect_timeout_s, o.request_timeout_s);
-  if (o.idle_timeout_s > 0) shortest = std::min(shortest, o.idle_timeout_s);
-  const int64_t ns =
-      std::clamp<int64_t>(SecondsToNs(shortest / 20), 20'000'000, 250'000'000);
-  return std::chrono::nanoseconds(ns);
-}
 
 // The peer closed the connection (as opposed to a local or protocol error).
 bool ClosedByPeer(const beast::error_code& ec) {
@@ -72,9 +60,11 @@ struct HttpClient::Impl {
         clock(options.clock ? *options.clock : SteadyClock::Instance()),
         ssl_ctx(asio::ssl::context::tls_client),
         poller(io_in),
-        sweep_timer(io_in),
-        sweep_period(SweepPeriod(options)),
-        idle_ns(SecondsToNs(options.idle_timeout_s)) {
+        sweep(io_in, clock,
+              DeadlineSweep::Period(options.connect_timeout_s,
+                                    options.request_timeout_s,
+                                    options.idle_timeout_s),
+              SecondsToNs(options.idle_timeout_s)) {
     if (options.base.tls()) {
       ssl_ctx.set_default_verify_paths();
       ssl_ctx.set_verify_mode(options.verify_tls ? asio::ssl::verify_peer
@@ -102,12 +92,8 @@ struct HttpClient::Impl {
   std::string header_prefix;  // constant header lines
   std::optional<std::vector<tcp::endpoint>> endpoints;
   std::vector<std::unique_ptr<Connection>> idle;
-  std::vector<Connection*> active;
   std::vector<char> scratch;  // what a read-each read reads into
-  asio::steady_timer sweep_timer;
-  const std::chrono::nanoseconds sweep_period;
-  const int64_t idle_ns;  // --idle-timeout; 0 = none
-  bool sweeping = false;
+  DeadlineSweep sweep;        // the deadlines of the connections in use
   bool cancelled = false;
   int64_t opened = 0;
   int64_t stop_epoch = 0;   // bumped by StopInFlight
@@ -116,54 +102,9 @@ struct HttpClient::Impl {
   int64_t Now() const { return clock.NowNs(); }
 
   void Activate(Connection* c, int64_t deadline_ns) {
-    c->deadline_ns = deadline_ns;
-    c->idle_deadline_ns = kNeverNs;
-    c->body_activity = false;
-    c->closed_by = Connection::ClosedBy::kNone;
-    c->active_index = active.size();
-    active.push_back(c);
-    if (!sweeping) {
-      sweeping = true;
-      asio::co_spawn(io, Sweep(), asio::detached);
-    }
+    sweep.Activate(c, deadline_ns);
   }
-  void Deactivate(Connection* c) {
-    if (c->active_index == SIZE_MAX) return;
-    Connection* last = active.back();
-    active[c->active_index] = last;
-    last->active_index = c->active_index;
-    active.pop_back();
-    c->active_index = SIZE_MAX;
-  }
-
-  // Closes connections past their deadline or idle deadline; runs while
-  // any is active. Reads only flag body activity; the idle deadline is
-  // moved here, once per period, not by a clock read per token.
-  asio::awaitable<void> Sweep() {
-    while (!active.empty() && !cancelled) {
-      sweep_timer.expires_after(sweep_period);
-      beast::error_code ec;
-      co_await sweep_timer.async_wait(
-          asio::redirect_error(asio::use_awaitable, ec));
-      const int64_t now = Now();
-      for (Connection* c : active) {
-        if (c->closed_by != Connection::ClosedBy::kNone) continue;
-        if (c->body_activity) {
-          c->body_activity = false;
-          c->idle_deadline_ns = idle_ns > 0 ? now + idle_ns : kNeverNs;
-        }
-        if (now >= c->deadline_ns) {
-          c->closed_by = Connection::ClosedBy::kDeadline;
-        } else if (now >= c->idle_deadline_ns) {
-          c->closed_by = Connection::ClosedBy::kIdle;
-        } else {
-          continue;
-        }
-        c->Close();
-      }
-    }
-    sweeping = false;
-  }
+  void Deactivate(Connection* c) { sweep.Deactivate(c); }
 
   void Fail(RequestRecord* r, ErrorKind kind, std::string message) {
     FailRequest(r, kind, std::move(message), Now());
@@ -473,7 +414,7 @@ struct HttpClient::Impl {
   void StopInFlight(const std::string& reason) {
     ++stop_epoch;
     stop_reason = reason;
-    for (Connection* c : active) {
+    for (Connection* c : sweep.active()) {
       if (c->closed_by != Connection::ClosedBy::kNone) continue;
       c->closed_by = Connection::ClosedBy::kStop;
       c->Close();
@@ -482,10 +423,10 @@ struct HttpClient::Impl {
 
   void Cancel() {
     cancelled = true;
-    for (Connection* c : active) c->Close();
+    for (Connection* c : sweep.active()) c->Close();
     for (auto& c : idle) c->Close();
     idle.clear();
-    sweep_timer.cancel();
+    sweep.Stop();
   }
 };
 
