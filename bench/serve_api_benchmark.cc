@@ -4,8 +4,9 @@
 // from the snapshot) and repeats (served from the response cache).
 // /api/points is paginated (docs/api.md): measured at its default page
 // (1,000 rows), at the largest page (limit=10000) and at the last page of
-// each filter; /api/export.json (every filtered point, unpaginated) is
-// measured for reference.
+// each filter; /api/frontier in both its row and column forms;
+// /api/export.json (every filtered point, unpaginated) for reference. Then
+// the handlers alone (web::HandleApi on a snapshot, no HTTP and no cache).
 //
 //   build/infx_serve_api_benchmark [--db /dev/shm/infx-100k.db]
 //
@@ -27,7 +28,9 @@
 #include <vector>
 
 #include "http/test_client.h"
+#include "web/api.h"
 #include "web/dashboard_server.h"
+#include "web/snapshot.h"
 #include "web/synthetic_store.h"
 
 namespace {
@@ -59,6 +62,9 @@ std::vector<std::string> Queries(const std::string& endpoint) {
           q.replace(0, q.find('?'), "/api/points");
           out.push_back(q + "&limit=10000");
           out.push_back(q + "&limit=10000&precision=bf16");
+        } else if (endpoint == "/api/frontier#columns") {
+          q.replace(0, q.find('?'), "/api/frontier");
+          for (const char* x : xs) out.push_back(q + "&format=columns&x=" + x);
         } else if (endpoint == "/api/points#last") {
           q.replace(0, q.find('?'), "/api/points");
           out.push_back(q + "&offset=5000");
@@ -140,7 +146,7 @@ int main(int argc, char** argv) {
           .count());
   for (const std::string endpoint :
        {"/api/points", "/api/points#max", "/api/points#last", "/api/frontier",
-        "/api/export.json"}) {
+        "/api/frontier#columns", "/api/export.json"}) {
     const auto queries = Queries(endpoint);
     Timings t = Measure((*server)->port(), queries, 5);
     std::cout << fmt::format(
@@ -153,5 +159,26 @@ int main(int argc, char** argv) {
         Percentile(t.repeat_ms, 0.99), t.bytes / 1024);
   }
   (*server)->Stop();
+  // The handlers alone (web::HandleApi on a snapshot: no HTTP, no cache),
+  // to tell computing an answer from sending it.
+  auto ro = infx::store::OpenResultsStoreReadOnly(db);
+  if (!ro.ok()) return 1;
+  auto snap = infx::web::LoadSnapshot(**ro);
+  if (!snap.ok()) return 1;
+  for (const std::string endpoint :
+       {"/api/points#max", "/api/frontier", "/api/frontier#columns"}) {
+    std::vector<double> ms;
+    for (const std::string& q : Queries(endpoint)) {
+      const auto start = Clock::now();
+      auto r = infx::web::HandleApi(**snap, q);
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(Clock::now() - start)
+              .count());
+      if (r.status != 200) return 1;
+    }
+    std::cout << fmt::format(
+        "{:21} handler only ({} queries): p50 {:.2f} ms p99 {:.2f} ms\n",
+        endpoint, ms.size(), Percentile(ms, 0.5), Percentile(ms, 0.99));
+  }
   return 0;
 }
