@@ -28,8 +28,9 @@ using asio::use_awaitable;
 template <typename Stream>
 asio::awaitable<GetReply> Exchange(Stream& stream, const Url& url,
                                    const std::string& target,
-                                   const GetOptions& o) {
-  http::request<http::empty_body> req{http::verb::get, target, 11};
+                                   const GetOptions& o, http::verb verb) {
+  http::request<http::empty_body> req{verb, target, 11};
+  if (verb == http::verb::post) req.content_length(0);
   req.set(http::field::host, url.HostHeader());
   req.set(http::field::user_agent, o.user_agent);
   req.set(http::field::connection, "close");
@@ -50,9 +51,9 @@ asio::awaitable<GetReply> Exchange(Stream& stream, const Url& url,
 // Asynchronous so that one deadline (io_context::run_for) bounds every
 // step, name resolution included; Beast's synchronous calls have none.
 asio::awaitable<void> Get(const Url& url, std::string target,
-                          const GetOptions& o, asio::ssl::context& tls,
-                          GetReply* reply, std::optional<Status>* outcome,
-                          std::string where) {
+                          const GetOptions& o, http::verb verb,
+                          asio::ssl::context& tls, GetReply* reply,
+                          std::optional<Status>* outcome, std::string where) {
   try {
     auto ex = co_await asio::this_coro::executor;
     asio::ip::tcp::resolver resolver(ex);
@@ -61,7 +62,7 @@ asio::awaitable<void> Get(const Url& url, std::string target,
     if (!url.tls()) {
       beast::tcp_stream stream(ex);
       co_await stream.async_connect(endpoints, use_awaitable);
-      *reply = co_await Exchange(stream, url, target, o);
+      *reply = co_await Exchange(stream, url, target, o, verb);
     } else {
       beast::ssl_stream<beast::tcp_stream> stream(ex, tls);
       if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
@@ -74,7 +75,7 @@ asio::awaitable<void> Get(const Url& url, std::string target,
                                                              use_awaitable);
       co_await stream.async_handshake(asio::ssl::stream_base::client,
                                       use_awaitable);
-      *reply = co_await Exchange(stream, url, target, o);
+      *reply = co_await Exchange(stream, url, target, o, verb);
     }
     *outcome = Status::Ok();
   } catch (const std::exception& e) {
@@ -82,14 +83,14 @@ asio::awaitable<void> Get(const Url& url, std::string target,
   }
 }
 
-}  // namespace
-
-Result<GetReply> HttpGet(const Url& url, const std::string& target_suffix,
+Result<GetReply> Request(http::verb verb, const Url& url,
+                         const std::string& target_suffix,
                          const GetOptions& options) {
   std::string target = url.Target(target_suffix);
   if (target.empty()) target = "/";
   const std::string where =
-      fmt::format("GET {}://{}:{}{}", url.scheme, url.host, url.port, target);
+      fmt::format("{} {}://{}:{}{}", std::string(http::to_string(verb)),
+                  url.scheme, url.host, url.port, target);
   GetReply reply;
   std::optional<Status> outcome;
   asio::ssl::context tls(asio::ssl::context::tls_client);
@@ -100,8 +101,9 @@ Result<GetReply> HttpGet(const Url& url, const std::string& target_suffix,
                                          : asio::ssl::verify_none);
   {
     asio::io_context io(1);
-    asio::co_spawn(io, Get(url, target, options, tls, &reply, &outcome, where),
-                   asio::detached);
+    asio::co_spawn(
+        io, Get(url, target, options, verb, tls, &reply, &outcome, where),
+        asio::detached);
     io.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(options.timeout_s)));
   }  // an unfinished exchange is abandoned with its io_context
@@ -111,6 +113,18 @@ Result<GetReply> HttpGet(const Url& url, const std::string& target_suffix,
   }
   if (!outcome->ok()) return *outcome;
   return reply;
+}
+
+}  // namespace
+
+Result<GetReply> HttpGet(const Url& url, const std::string& target,
+                         const GetOptions& options) {
+  return Request(http::verb::get, url, target, options);
+}
+
+Result<GetReply> HttpPost(const Url& url, const std::string& target,
+                          const GetOptions& options) {
+  return Request(http::verb::post, url, target, options);
 }
 
 }  // namespace infx::client

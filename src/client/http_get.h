@@ -1,11 +1,13 @@
 // HttpGet: the client's one-shot, blocking GET for control-plane requests
 // (is a server up, what version is it, which models does it serve, download
-// a data file): http or https (certificate and host name verified unless
-// told otherwise), an optional Authorization header, one deadline for
-// connect + request + whole reply, the whole body returned. The load path
-// (streams timed into records) is HttpClient; this is everything else, so
-// the sweep's probes and eval's downloads share the client's URL parsing,
-// TLS setup and error mapping instead of carrying their own clients.
+// a data file), and HttpPost, the same exchange as a POST with an empty
+// body for control endpoints (vLLM's /reset_prefix_cache): http or https
+// (certificate and host name verified unless told otherwise), an optional
+// Authorization header, one deadline for connect + request + whole reply, the
+// whole body returned. The load path (streams timed into records) is
+// HttpClient; this is everything else, so the sweep's probes and eval's
+// downloads share the client's URL parsing, TLS setup and error mapping instead
+// of carrying their own clients.
 //
 // Thread-safety: each call is independent (own io_context); call from any
 // thread.
@@ -37,5 +39,10 @@ struct GetReply {
 // the cause, never the authorization), Timeout at the deadline.
 Result<GetReply> HttpGet(const Url& url, const std::string& target,
                          const GetOptions& options = {});
+
+// POST url.Target(target) with an empty body (Content-Length: 0); replies
+// and errors as HttpGet.
+Result<GetReply> HttpPost(const Url& url, const std::string& target,
+                          const GetOptions& options = {});
 
 }  // namespace infx::client

@@ -29,6 +29,22 @@ TEST(HttpGetTest, ReadsAnyStatusAndSendsTheAuthorization) {
   EXPECT_NE(seen.find("Bearer sk-probe"), std::string::npos) << seen;
 }
 
+// HttpPost: the same exchange as a POST with an empty body (control
+// endpoints such as vLLM's /reset_prefix_cache), and errors name the verb.
+TEST(HttpGetTest, PostSendsAnEmptyBody) {
+  std::string seen;
+  testing::MisbehavingServer server([&](int, const std::string& request) {
+    seen = request;
+    return testing::Behavior{testing::Reply::kHtml200};
+  });
+  auto reply = HttpPost(*ParseUrl(server.url()), "/reset_prefix_cache");
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_NE(seen.find("POST /reset_prefix_cache HTTP/1.1"), std::string::npos)
+      << seen;
+  EXPECT_NE(seen.find("Content-Length: 0"), std::string::npos) << seen;
+}
+
 TEST(HttpGetTest, AServerThatNeverAnswersEndsAtTheDeadline) {
   // Accepts (the kernel completes the handshake) but never reads or replies.
   boost::asio::io_context io;
