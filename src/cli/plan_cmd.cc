@@ -36,6 +36,7 @@ struct PlanOptions {
   int64_t isl = 1024;
   int64_t osl = 1024;
   double range_ratio = 0.8;
+  double prefix_hit_rate = 0;
   double margin = 0.10;
   int budget = 0;
   double mtp_acceptance = 0;
@@ -77,7 +78,7 @@ Result<plan::PlanRequest> BuildRequest(const PlanOptions& o) {
   if (!(o.range_ratio >= 0 && o.range_ratio <= 1)) {
     return Status::InvalidArgument("--range-ratio must be in [0, 1]");
   }
-  r.workload = {o.isl, o.osl, o.range_ratio};
+  r.workload = {o.isl, o.osl, o.range_ratio, o.prefix_hit_rate};
   r.gpu_budget = o.gpus;
   r.dominance_margin = o.margin;
   r.budget_points = o.budget;
@@ -215,6 +216,12 @@ void SetupPlan(CLI::App& app) {
                   "GPU budget (default: one node, or the scale-up domain)")
       ->check(IntIn(1, limits::kMaxGpus));
   AddWorkloadLengthFlags(cmd, &o->isl, &o->osl, &o->range_ratio);
+  cmd->add_option(
+         "--prefix-hit-rate", o->prefix_hit_rate,
+         "expected prefix-cache hit rate of the workload: that "
+         "share of prompt tokens is not prefilled (docs/perf-model.md)")
+      ->capture_default_str()
+      ->check(FiniteIn(0, 0.999));
   cmd->add_option("--precision", o->precision,
                   "weight precision(s), comma-separated: bf16,fp8,fp4 "
                   "(default: the checkpoint's)");

@@ -69,6 +69,7 @@ struct StepPair {
 StepPair TimeSteps(const CostModel& costs, const SteadyState& s,
                    const Workload& w, const Speculation& spec) {
   const double isl = w.mean_isl();
+  const double fresh = w.mean_prefill_tokens();  // prefilled, not cached
   const auto decode = static_cast<int64_t>(std::llround(s.decode_seqs));
   const double ctx = isl + 0.5 * w.mean_osl();
   BatchShape b;
@@ -82,16 +83,17 @@ StepPair TimeSteps(const CostModel& costs, const SteadyState& s,
   const StepTime pure = PredictStepTime(costs, b);
   t.decode_s = pure.total_s * (1.0 + draft);
   // Prefill tokens in a mixed step, as chunks whose midpoint is half the
-  // prompt (the mean over a prompt's chunks).
+  // prefilled part of the prompt (the mean over a prompt's chunks), after
+  // its cached prefix.
   const double f = std::max(1e-9, s.mixed_fraction);
-  const double prefill_tokens = s.req_per_step * isl / f;
-  const double chunk = isl / s.prefill_steps;
+  const double prefill_tokens = s.req_per_step * fresh / f;
+  const double chunk = fresh / s.prefill_steps;
   const auto n_chunks =
       static_cast<int64_t>(std::max(1.0, std::round(prefill_tokens / chunk)));
   const auto each = static_cast<int64_t>(
       std::max(1.0, std::round(prefill_tokens / n_chunks)));
-  const auto cached =
-      static_cast<int64_t>(std::max(0.0, 0.5 * isl - 0.5 * each));
+  const auto cached = static_cast<int64_t>(
+      std::max(0.0, (isl - fresh) + 0.5 * fresh - 0.5 * each));
   std::vector<PrefillChunk> chunks(static_cast<size_t>(n_chunks),
                                    PrefillChunk{each, cached});
   b.prefill_chunks = chunks;
@@ -122,6 +124,10 @@ double DecodeSteps(const Workload& w, const Speculation& spec) {
 double Workload::mean_isl() const {
   return std::max(1.0, isl * (1.0 + std::clamp(range_ratio, 0.0, 1.0)) / 2);
 }
+double Workload::mean_prefill_tokens() const {
+  return std::max(1.0,
+                  mean_isl() * (1.0 - std::clamp(prefix_hit_rate, 0.0, 0.999)));
+}
 double Workload::mean_osl() const {
   return std::max(1.0, osl * (1.0 + std::clamp(range_ratio, 0.0, 1.0)) / 2);
 }
@@ -141,8 +147,8 @@ ServingPoint PredictServing(const CostModel& costs, const MemoryPlan& memory,
   p.running_per_instance = static_cast<int64_t>(std::llround(running));
   const double ds = DecodeSteps(workload, spec);
   const double width = 1.0 + std::max(0, spec.num_draft_tokens);
-  const SteadyState s =
-      SolveSteadyState(running, workload.mean_isl(), ds, width, limits);
+  const SteadyState s = SolveSteadyState(
+      running, workload.mean_prefill_tokens(), ds, width, limits);
   const StepPair t = TimeSteps(costs, s, workload, spec);
   const double tokens_per_step =
       spec.num_draft_tokens > 0 ? std::max(1.0, spec.mean_acceptance_length)

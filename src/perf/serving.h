@@ -33,12 +33,19 @@ struct SchedulerLimits {
 
 // A fixed-length workload: lengths drawn uniformly from
 // [len x range_ratio, len] as InferenceX's --random-range-ratio (0.8).
+// prefix_hit_rate: the expected fraction of prompt tokens served from the
+// prefix cache (a trace's theoretical hit rate, docs/workloads.md); those
+// tokens are not prefilled but still count as context (attention, KV),
+// as the emulator's prefix cache treats them.
 struct Workload {
   int64_t isl = 1024;
   int64_t osl = 1024;
   double range_ratio = 0.8;
+  double prefix_hit_rate = 0;  // in [0, 1)
   double mean_isl() const;
   double mean_osl() const;
+  // Prompt tokens prefilled per request: mean_isl x (1 - prefix_hit_rate).
+  double mean_prefill_tokens() const;
 };
 
 // Speculative decoding / MTP: each decode step verifies num_draft_tokens

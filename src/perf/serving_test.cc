@@ -48,6 +48,27 @@ TEST(ServingTest, ThroughputRisesAndInteractivityFallsWithConcurrency) {
   }
 }
 
+// A workload whose prompts are mostly cached prefills less: lower TTFT and
+// more throughput at every concurrency; a zero hit rate changes nothing.
+TEST(ServingTest, PrefixHitsCutPrefillWork) {
+  const Fixture f(MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1));
+  const Workload cold{8192, 256, 1.0};
+  Workload warm = cold;
+  warm.prefix_hit_rate = 0.9;
+  EXPECT_DOUBLE_EQ(cold.mean_prefill_tokens(), 8192);
+  EXPECT_NEAR(warm.mean_prefill_tokens(), 819.2, 1e-9);
+  for (int64_t c : {1, 16, 128}) {
+    const ServingPoint a = PredictServing(f.costs, f.memory, cold, c);
+    const ServingPoint b = PredictServing(f.costs, f.memory, warm, c);
+    EXPECT_LT(b.ttft_ms, a.ttft_ms) << c;
+    EXPECT_GT(b.total_tok_s_per_gpu, a.total_tok_s_per_gpu) << c;
+  }
+  Workload zero = cold;
+  zero.prefix_hit_rate = 0;
+  EXPECT_DOUBLE_EQ(PredictServing(f.costs, f.memory, zero, 8).ttft_ms,
+                   PredictServing(f.costs, f.memory, cold, 8).ttft_ms);
+}
+
 TEST(ServingTest, Batch1TpotRespectsRoofline) {
   const Fixture f(MakeDeployment("llama-3.1-8b", H200(), Precision::kBf16, 1));
   const ServingPoint p =

@@ -75,6 +75,7 @@ json PlanResultToJson(const PlanRequest& request, const PlanResult& result) {
   j["workload"] = {{"isl", request.workload.isl},
                    {"osl", request.workload.osl},
                    {"range_ratio", request.workload.range_ratio},
+                   {"prefix_hit_rate", request.workload.prefix_hit_rate},
                    {"mean_isl", request.workload.mean_isl()},
                    {"mean_osl", request.workload.mean_osl()}};
   j["dominance_margin"] = request.dominance_margin;
