@@ -87,7 +87,17 @@ struct Workload {
   int64_t isl = 1024;        // input tokens
   int64_t osl = 1024;        // output tokens
   double range_ratio = 1.0;  // vLLM benchmark_serving --random-range-ratio
-  // "1k1k"-style label: "1024/1024".
+  // Trace/session replay instead of random prompts (docs/workloads.md):
+  // dataset "mooncake" | "multiturn" | "agentic" | "weka" with its file;
+  // isl/osl then give the mean lengths the predictions use.
+  std::string dataset = "random";
+  std::string dataset_path;
+  double trace_speedup = 1.0;
+  bool trace_timestamps = true;
+  int64_t hash_block_size = 512;
+  // Expected prefix-cache hit rate for the predictions (perf::Workload).
+  double prefix_hit_rate = 0;
+  // "1k1k"-style label: "1024/1024" (+ " mooncake" for a trace dataset).
   std::string Label() const;
 };
 
@@ -115,9 +125,10 @@ struct EmulatorTargetSpec {
   // records (simulates an engine upgrade); "" = "infx-emulator".
   std::string version;
   // vLLM-style automatic prefix caching in the emulator. Off by default in
-  // sweeps: every point of a config re-sends the same seeded prompts, so a
-  // cache left warm by one point would speed up the next (vLLM #52884);
-  // the sweep does not reset the cache between points yet.
+  // sweeps, as before the sweep emptied the cache between points (every
+  // point of a config re-sends the same seeded prompts, vLLM #52884); now
+  // the sweep resets it before each point (sweep/cache_hygiene.h), so turn
+  // it on for trace workloads whose shared prefixes should be cached.
   bool prefix_caching = false;
 };
 

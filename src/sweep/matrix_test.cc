@@ -217,6 +217,47 @@ TEST(MatrixTest, ErrorsNameTheField) {
   ASSERT_FALSE(bad_conc.ok());
 }
 
+TEST(MatrixTest, TraceWorkloads) {
+  auto m = Parse(R"(
+configs: [{model: m}]
+workloads:
+  - {isl: 15000, osl: 150, dataset: mooncake, dataset_path: t.jsonl,
+     trace_speedup: 10, trace_timestamps: false, prefix_hit_rate: 0.4}
+  - {isl: 128, osl: 64}
+)");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const Workload& w = m->workloads[0];
+  EXPECT_EQ(w.dataset, "mooncake");
+  EXPECT_EQ(w.dataset_path, "t.jsonl");
+  EXPECT_DOUBLE_EQ(w.trace_speedup, 10);
+  EXPECT_FALSE(w.trace_timestamps);
+  EXPECT_EQ(w.hash_block_size, 512);
+  EXPECT_DOUBLE_EQ(w.prefix_hit_rate, 0.4);
+  EXPECT_EQ(w.Label(), "15000/150 mooncake");
+  EXPECT_EQ(m->workloads[1].Label(), "128/64");
+  auto bad = Parse(
+      "configs: [{model: m}]\nworkloads: [{isl: 1, osl: 1, dataset: nope}]");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("dataset 'nope'"), std::string::npos);
+  auto no_path = Parse(
+      "configs: [{model: m}]\nworkloads: [{isl: 1, osl: 1, dataset: weka}]");
+  ASSERT_FALSE(no_path.ok());
+  EXPECT_NE(no_path.status().message().find("needs dataset_path"),
+            std::string::npos);
+  auto path_only = Parse(
+      "configs: [{model: m}]\nworkloads: [{isl: 1, osl: 1, dataset_path: "
+      "t.jsonl}]");
+  ASSERT_FALSE(path_only.ok());
+  EXPECT_NE(path_only.status().message().find("dataset_path needs a dataset"),
+            std::string::npos);
+  auto slow = Parse(
+      "configs: [{model: m}]\nworkloads: [{isl: 1, osl: 1, dataset: weka, "
+      "dataset_path: w.json, trace_speedup: 0}]");
+  ASSERT_FALSE(slow.ok());
+  EXPECT_NE(slow.status().message().find("trace_speedup must be > 0"),
+            std::string::npos);
+}
+
 // issue 12 defect 3: integers are parsed as 64-bit and range-checked, with
 // the field named; nothing wraps at 32 bits.
 TEST(MatrixTest, IntegersDoNotWrapAndNameTheField) {

@@ -66,7 +66,8 @@ Result<perf::ServingPoint> PredictPoint(const Matrix& matrix, int config_index,
   perf::SchedulerLimits limits;
   limits.max_num_seqs = matrix.target.emulator.max_num_seqs;
   limits.max_batched_tokens = matrix.target.emulator.max_batched_tokens;
-  const perf::Workload w{workload.isl, workload.osl, workload.range_ratio};
+  const perf::Workload w{workload.isl, workload.osl, workload.range_ratio,
+                         workload.prefix_hit_rate};
   return perf::PredictServing(costs, memory, w, concurrency, 1, {}, limits);
 }
 

@@ -12,6 +12,7 @@
 #include "bench/runner.h"
 #include "living/provenance.h"
 #include "living/series_key.h"
+#include "sweep/cache_hygiene.h"
 #include "sweep/engine_build.h"
 #include "sweep/launch_target.h"
 #include "sweep/point_record.h"
@@ -44,6 +45,14 @@ Result<bench::BenchConfig> MakeBenchConfig(const SweepOptions& options,
   b.dataset.input_len = w.isl;
   b.dataset.output_len = w.osl;
   b.dataset.range_ratio = w.range_ratio;
+  if (w.dataset != "random") {  // trace / session replay
+    b.dataset.name = w.dataset;
+    b.dataset.path = w.dataset_path;
+    b.dataset.output_len = 0;  // the trace's lengths
+    b.dataset.trace_speedup = w.trace_speedup;
+    b.dataset.trace_timestamps = w.trace_timestamps;
+    b.dataset.hash_block_size = w.hash_block_size;
+  }
   b.sampling.ignore_eos = true;  // as InferenceX's benchmark client
   b.num_prompts = p.num_prompts;
   b.max_concurrency = p.concurrency;
@@ -76,10 +85,11 @@ std::string FailureKinds(const metrics::BenchMetrics& m) {
 // options.retry_failed).
 Status StorePoint(const SweepOptions& options, const Point& p,
                   const store::ConfigRecord& identity,
-                  const bench::BenchResult& result, store::ResultsStore& store,
-                  int64_t run_id) {
+                  const bench::BenchResult& result, const CacheHygiene& hygiene,
+                  store::ResultsStore& store, int64_t run_id) {
   store::PointRecord record =
       MakePointRecord(options.matrix, p, identity, result, run_id);
+  record.metrics_json["cache_hygiene"] = hygiene.ToJson();
   if (options.retry_failed) {
     INFX_RETURN_IF_ERROR(store.DeleteFailedPoint(record.key).status());
   }
@@ -98,6 +108,7 @@ void RunConfigPoints(const SweepOptions& options,
     identity.config_key = m.configs[points.front().config_index].Key();
     identity.details = ConfigDetails(m, points.front().config_index);
   }
+  CacheHygienist hygienist;  // the config's server
   for (const Point& p : points) {
     if (Cancelled(options)) return;
     const Workload& w = m.workloads[p.workload_index];
@@ -114,6 +125,15 @@ void RunConfigPoints(const SweepOptions& options,
     if (!config.ok()) {
       fail(config.status().message());
       continue;
+    }
+    const CacheHygiene hygiene =
+        hygienist.BeforePoint(m.target.kind == TargetKind::kEmulator
+                                  ? "emulator"
+                                  : m.configs[p.config_index].engine,
+                              ep.base_url, p.workload_index, PointSeed(m, p));
+    if (hygiene.action == "warned" && options.progress) {
+      *options.progress << "warning: " << PointLabel(m, p) << ": "
+                        << hygiene.detail << "\n";
     }
     auto result = bench::RunBenchmark(*config);
     if (!result.ok()) {
@@ -135,7 +155,7 @@ void RunConfigPoints(const SweepOptions& options,
       }
     }
     if (Status stored =
-            StorePoint(options, p, identity, *result, store, run_id);
+            StorePoint(options, p, identity, *result, hygiene, store, run_id);
         !stored.ok()) {
       fail("store: " + stored.message());
       continue;

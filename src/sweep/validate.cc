@@ -99,6 +99,31 @@ void CheckConfig(const Matrix& m, const ServingConfig& c,
     CheckLaunch(m.target.launch, c, add);
 }
 
+// Trace workloads: the file exists, and no two workloads share the lengths
+// points are stored by (a trace beside a random workload of the same
+// isl/osl would overwrite its points).
+void CheckWorkloads(const Matrix& m, Problems& problems) {
+  for (size_t i = 0; i < m.workloads.size(); ++i) {
+    const Workload& w = m.workloads[i];
+    std::error_code ec;
+    if (w.dataset != "random" &&
+        !std::filesystem::is_regular_file(w.dataset_path, ec)) {
+      problems.Add(fmt::format("workloads[{}]: dataset_path '{}': no such file",
+                               i, w.dataset_path));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      const Workload& o = m.workloads[j];
+      if ((w.dataset != "random" || o.dataset != "random") && w.isl == o.isl &&
+          w.osl == o.osl && w.range_ratio == o.range_ratio) {
+        problems.Add(fmt::format(
+            "workloads[{}] and workloads[{}] both have isl/osl {}/{}: points "
+            "are stored by these, give each workload distinct lengths",
+            j, i, w.isl, w.osl));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Result<hardware::HardwareCatalog> MatrixHardware(const Matrix& matrix) {
@@ -125,6 +150,7 @@ Status ValidateMatrix(const Matrix& matrix) {
   for (const ServingConfig& c : matrix.configs) {
     CheckConfig(matrix, c, catalog, problems);
   }
+  CheckWorkloads(matrix, problems);
   for (const Point& p : ExpandPoints(matrix)) {
     const int64_t prompts =
         static_cast<int64_t>(p.concurrency) * matrix.prompts.per_concurrency;

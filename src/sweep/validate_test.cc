@@ -54,6 +54,38 @@ workloads: [{isl: 8, osl: 8}]
       << "the good config is not listed: " << msg;
 }
 
+// Trace workloads: a missing file, and a trace sharing a random workload's
+// lengths (the store keys points by isl/osl), are named before anything runs.
+TEST(ValidateMatrixTest, TraceWorkloadsNeedTheirFileAndDistinctLengths) {
+  const std::string dir = Scratch("trace");
+  const std::string trace = dir + "/t.jsonl";
+  std::ofstream(trace) << R"({"timestamp": 0, "input_length": 8, )"
+                       << R"("output_length": 2, "hash_ids": [0]})"
+                       << "\n";
+  auto m = Parse(R"(
+configs: [{model: llama-3.1-8b, hardware: h200}]
+workloads:
+  - {isl: 8, osl: 8}
+  - {isl: 8, osl: 8, dataset: mooncake, dataset_path: )" +
+                 trace + R"(}
+  - {isl: 9, osl: 8, dataset: weka, dataset_path: )" +
+                 dir + R"(/missing.json}
+)");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  Status s = ValidateMatrix(*m);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("workloads[0] and workloads[1] both have isl/osl "
+                             "8/8"),
+            std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("missing.json': no such file"), std::string::npos)
+      << s.message();
+  EXPECT_EQ(s.message().find("t.jsonl"), std::string::npos) << s.message();
+  m->workloads.resize(2);
+  m->workloads[1].isl = 16;
+  EXPECT_TRUE(ValidateMatrix(*m).ok()) << ValidateMatrix(*m).message();
+}
+
 TEST(ValidateMatrixTest, EmulatorNeedsKnownModelsAndEngines) {
   auto m = Parse(R"(
 configs:
