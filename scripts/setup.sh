@@ -11,7 +11,7 @@ PACKAGES=(
   libssl-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
   libsqlite3-dev sqlite3
-  libpcre2-dev
+  libpcre2-dev libicu-dev
   libpq-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   libceres-dev libeigen3-dev

@@ -10,27 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string TypeName(const json& j) {
-  if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) {
-    return j.dump().substr(0, 60);
-  }
-  return j["type"].get<std::string>();
-}
-
-void ReplaceEvery(std::string& s, const std::string& from,
-                  const std::string& to) {
-  if (from.empty()) return;
-  std::string out;
-  size_t pos = 0;
-  for (size_t hit; (hit = s.find(from, pos)) != std::string::npos;
-       pos = hit + from.size()) {
-    out.append(s, pos, hit - pos);
-    out += to;
-  }
-  out.append(s, pos, std::string::npos);
-  s = std::move(out);
-}
-
 // tokenizers' ByteLevel decoder: all tokens' characters back to bytes (a
 // token with a character outside the alphabet is taken as its own bytes),
 // then lossy UTF-8.
@@ -113,7 +92,7 @@ std::string StripChars(const std::string& t, const std::string& c, int start,
 }  // namespace
 
 Status Decoder::ParseInto(const json& j, std::vector<Step>& steps) {
-  const std::string type = TypeName(j);
+  const std::string type = ComponentType(j);
   if (type == "Sequence" && j.contains("decoders") &&
       j["decoders"].is_array()) {
     for (const json& sub : j["decoders"]) {
@@ -139,8 +118,7 @@ Status Decoder::ParseInto(const json& j, std::vector<Step>& steps) {
     steps.push_back({Step::kMetaspace, j.value("replacement", "\u2581"), "", 0,
                      0, scheme != "never"});
   } else {
-    return Status::InvalidArgument("unsupported decoder '" + type +
-                                   "' in tokenizer.json");
+    return UnsupportedComponent("decoder", j);
   }
   return Status::Ok();
 }
@@ -177,14 +155,14 @@ std::string Decoder::Decode(std::vector<std::string> tokens) const {
         break;
       }
       case Step::kReplace:
-        for (std::string& t : tokens) ReplaceEvery(t, s.a, s.b);
+        for (std::string& t : tokens) ReplaceAll(t, s.a, s.b);
         break;
       case Step::kStrip:
         for (std::string& t : tokens) t = StripChars(t, s.a, s.start, s.stop);
         break;
       case Step::kMetaspace:
         for (size_t i = 0; i < tokens.size(); ++i) {
-          ReplaceEvery(tokens[i], s.a, " ");
+          ReplaceAll(tokens[i], s.a, " ");
           if (i == 0 && s.prepend && tokens[i].rfind(' ', 0) == 0) {
             tokens[i].erase(0, 1);
           }
@@ -198,7 +176,7 @@ std::string Decoder::Decode(std::vector<std::string> tokens) const {
 }
 
 Status PostProcessor::ParseInto(const json& j, PostProcessor& p) {
-  const std::string type = TypeName(j);
+  const std::string type = ComponentType(j);
   auto pair_id = [&](const char* key) -> Result<int32_t> {
     if (!j.contains(key) || !j[key].is_array() || j[key].size() != 2 ||
         !j[key][1].is_number_integer()) {
@@ -244,8 +222,7 @@ Status PostProcessor::ParseInto(const json& j, PostProcessor& p) {
     }
     p.has_template_ = true;
   } else {
-    return Status::InvalidArgument("unsupported post_processor '" + type +
-                                   "' in tokenizer.json");
+    return UnsupportedComponent("post_processor", j);
   }
   return Status::Ok();
 }

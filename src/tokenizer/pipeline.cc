@@ -2,6 +2,9 @@
 // are in decoder.cc.
 #include "tokenizer/pipeline.h"
 
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
 #include <string_view>
 
 #include "tokenizer/byte_level.h"
@@ -14,32 +17,6 @@ using nlohmann::json;
 // GPT-2's pre-tokenizer regex (tokenizers' ByteLevel with use_regex).
 constexpr const char* kGpt2Pattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
-
-std::string TypeOf(const json& j) {
-  if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) {
-    return j.dump().substr(0, 60);
-  }
-  return j["type"].get<std::string>();
-}
-
-Status Unsupported(const std::string& section, const json& j) {
-  return Status::InvalidArgument("unsupported " + section + " '" + TypeOf(j) +
-                                 "' in tokenizer.json");
-}
-
-void ReplaceAll(std::string& s, const std::string& from,
-                const std::string& to) {
-  if (from.empty()) return;
-  std::string out;
-  size_t pos = 0;
-  for (size_t hit; (hit = s.find(from, pos)) != std::string::npos;
-       pos = hit + from.size()) {
-    out.append(s, pos, hit - pos);
-    out += to;
-  }
-  out.append(s, pos, std::string::npos);
-  s = std::move(out);
-}
 
 std::string RegexEscape(const std::string& s) {
   std::string out;
@@ -65,7 +42,7 @@ Result<std::string> PatternOf(const json& j, bool allow_regex) {
     return p["Regex"].get<std::string>();
   }
   return Status::InvalidArgument("unsupported pattern " + p.dump() + " in " +
-                                 TypeOf(j));
+                                 ComponentType(j));
 }
 
 // Splits `text` by the matches of `re` (tokenizers' SplitDelimiterBehavior).
@@ -118,10 +95,36 @@ void SplitByRegex(const UnicodeRegex& re, int behavior, const std::string& text,
 
 }  // namespace
 
+std::string ComponentType(const json& j) {
+  if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) {
+    return j.dump().substr(0, 60);
+  }
+  return j["type"].get<std::string>();
+}
+
+Status UnsupportedComponent(const std::string& section, const json& j) {
+  return Status::InvalidArgument("unsupported " + section + " '" +
+                                 ComponentType(j) + "' in tokenizer.json");
+}
+
+void ReplaceAll(std::string& s, const std::string& from,
+                const std::string& to) {
+  if (from.empty()) return;
+  std::string out;
+  size_t pos = 0;
+  for (size_t hit; (hit = s.find(from, pos)) != std::string::npos;
+       pos = hit + from.size()) {
+    out.append(s, pos, hit - pos);
+    out += to;
+  }
+  out.append(s, pos, std::string::npos);
+  s = std::move(out);
+}
+
 Result<Normalizer> Normalizer::FromJson(const json& j) {
   Normalizer n;
   if (j.is_null()) return n;
-  const std::string type = TypeOf(j);
+  const std::string type = ComponentType(j);
   if (type == "Sequence" && j.contains("normalizers") &&
       j["normalizers"].is_array()) {
     for (const json& sub : j["normalizers"]) {
@@ -133,16 +136,39 @@ Result<Normalizer> Normalizer::FromJson(const json& j) {
   } else if (type == "Replace") {
     INFX_ASSIGN_OR_RETURN(std::string from, PatternOf(j, false));
     n.steps_.push_back({Step::kReplace, from, j.value("content", "")});
+  } else if (type == "NFC") {
+    n.steps_.push_back({Step::kNfc, "", ""});
   } else {
-    return Unsupported("normalizer", j);
+    return UnsupportedComponent("normalizer", j);
   }
   return n;
 }
+
+namespace {
+
+// Unicode NFC by ICU; text already in NFC (and text ICU fails on) is left
+// as it is.
+void NormalizeNfc(std::string& text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return;
+  const icu::UnicodeString in = icu::UnicodeString::fromUTF8(text);
+  if (nfc->isNormalized(in, status) && U_SUCCESS(status)) return;
+  status = U_ZERO_ERROR;
+  const icu::UnicodeString out = nfc->normalize(in, status);
+  if (U_FAILURE(status)) return;
+  text.clear();
+  out.toUTF8String(text);
+}
+
+}  // namespace
 
 void Normalizer::Apply(std::string& text) const {
   for (const Step& s : steps_) {
     if (s.kind == Step::kPrepend) {
       if (!text.empty()) text.insert(0, s.a);
+    } else if (s.kind == Step::kNfc) {
+      NormalizeNfc(text);
     } else {
       ReplaceAll(text, s.a, s.b);
     }
@@ -151,14 +177,15 @@ void Normalizer::Apply(std::string& text) const {
 
 Result<PreTokenizer::Step> PreTokenizer::ParseStep(const json& j) {
   Step s;
-  const std::string type = TypeOf(j);
+  const std::string type = ComponentType(j);
   auto compile = [&](const std::string& pattern) -> Status {
     INFX_ASSIGN_OR_RETURN(UnicodeRegex re, UnicodeRegex::Compile(pattern));
     s.regex = std::make_shared<UnicodeRegex>(std::move(re));
     return Status::Ok();
   };
   if (type == "Split") {
-    if (j.value("invert", false)) return Unsupported("pre_tokenizer", j);
+    if (j.value("invert", false))
+      return UnsupportedComponent("pre_tokenizer", j);
     INFX_ASSIGN_OR_RETURN(std::string pattern, PatternOf(j, true));
     INFX_RETURN_IF_ERROR(compile(pattern));
     s.kind = Step::kSplit;
@@ -193,7 +220,7 @@ Result<PreTokenizer::Step> PreTokenizer::ParseStep(const json& j) {
                                     : Step::kAlways;
     INFX_RETURN_IF_ERROR(compile(RegexEscape(s.replacement)));
   } else {
-    return Unsupported("pre_tokenizer", j);
+    return UnsupportedComponent("pre_tokenizer", j);
   }
   return s;
 }
@@ -201,7 +228,7 @@ Result<PreTokenizer::Step> PreTokenizer::ParseStep(const json& j) {
 Result<PreTokenizer> PreTokenizer::FromJson(const json& j) {
   PreTokenizer p;
   if (j.is_null()) return p;
-  if (TypeOf(j) == "Sequence" && j.contains("pretokenizers") &&
+  if (ComponentType(j) == "Sequence" && j.contains("pretokenizers") &&
       j["pretokenizers"].is_array()) {
     for (const json& sub : j["pretokenizers"]) {
       INFX_ASSIGN_OR_RETURN(PreTokenizer s, FromJson(sub));

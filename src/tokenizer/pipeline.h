@@ -1,7 +1,8 @@
 // The stages of a Hugging Face tokenizer around its model, read from the
 // "normalizer", "pre_tokenizer", "decoder" and "post_processor" sections of
 // tokenizer.json, with the semantics of Rust's tokenizers:
-//  - normalizers: Prepend, Replace (string pattern), Sequence;
+//  - normalizers: Prepend, Replace (string pattern), NFC (Unicode canonical
+//    composition, by ICU, as Qwen2's), Sequence;
 //  - pre-tokenizers: Split (regex or string; Isolated, Removed,
 //    MergedWithPrevious, MergedWithNext), ByteLevel (GPT-2 regex, byte to
 //    unicode mapping), Metaspace, Digits, Sequence;
@@ -34,7 +35,7 @@ class Normalizer {
 
  private:
   struct Step {
-    enum Kind { kPrepend, kReplace } kind;
+    enum Kind { kPrepend, kReplace, kNfc } kind;
     std::string a, b;  // prepend: a; replace: a -> b
   };
   std::vector<Step> steps_;
@@ -104,5 +105,14 @@ class PostProcessor {
   std::vector<int32_t> before_, after_;
   bool has_template_ = false;
 };
+
+// Shared by the stage parsers (pipeline.cc, decoder.cc):
+// a component's "type", or the start of its JSON when it has none;
+std::string ComponentType(const nlohmann::json& j);
+// InvalidArgument "unsupported <section> '<type>' in tokenizer.json";
+Status UnsupportedComponent(const std::string& section,
+                            const nlohmann::json& j);
+// every `from` in `s` replaced by `to` (nothing for an empty `from`).
+void ReplaceAll(std::string& s, const std::string& from, const std::string& to);
 
 }  // namespace infx::tokenizer

@@ -23,7 +23,9 @@ fs::path TestData() {
 }
 
 std::string TokenizerPath(const std::string& name) {
-  if (name == "llama3_style") return (TestData() / "llama3_style").string();
+  if (name == "llama3_style" || name == "qwen2_style") {
+    return (TestData() / name).string();
+  }
   return (SharedDataDir(INFX_SOURCE_DIR) / "tokenizers" / name).string();
 }
 
@@ -48,7 +50,8 @@ TEST_P(GoldenTest, EncodeAndDecodeMatchHuggingFace) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, GoldenTest,
-                         ::testing::Values("gpt2", "llama2", "llama3_style"));
+                         ::testing::Values("gpt2", "llama2", "llama3_style",
+                                           "qwen2_style"));
 
 TEST(TokenizerTest, KindsAndSizes) {
   auto gpt2 = Tokenizer::Load(TokenizerPath("gpt2"));
@@ -63,8 +66,22 @@ TEST(TokenizerTest, KindsAndSizes) {
   EXPECT_EQ(llama2->Decode({1, 15043, 3186, 2}, true), "Hello world");
 }
 
+// Qwen2's NFC normalizer: decomposed and composed accents encode alike
+// (the goldens check the ids against Hugging Face's).
+TEST(TokenizerTest, NfcComposesBeforeEncoding) {
+  auto qwen2 = Tokenizer::Load(TokenizerPath("qwen2_style"));
+  ASSERT_TRUE(qwen2.ok()) << qwen2.status().ToString();
+  auto llama3 = Tokenizer::Load(TokenizerPath("llama3_style"));
+  ASSERT_TRUE(llama3.ok()) << llama3.status().ToString();
+  const std::string composed = "caf\u00e9 na\u00efve";
+  const std::string decomposed = "cafe\u0301 nai\u0308ve";
+  EXPECT_EQ(qwen2->Encode(decomposed), qwen2->Encode(composed));
+  EXPECT_EQ(qwen2->Decode(qwen2->Encode(decomposed)), composed);
+  EXPECT_NE(llama3->Encode(decomposed, false), llama3->Encode(composed, false));
+}
+
 TEST(TokenizerTest, DecodingArbitraryIdsGivesValidUtf8) {
-  for (const char* name : {"gpt2", "llama2", "llama3_style"}) {
+  for (const char* name : {"gpt2", "llama2", "llama3_style", "qwen2_style"}) {
     auto tok = Tokenizer::Load(TokenizerPath(name));
     ASSERT_TRUE(tok.ok()) << tok.status().ToString();
     std::vector<int32_t> ids;

@@ -6,7 +6,11 @@
 //   testdata/llama3_style/tokenizer.json  a small Llama-3-style tokenizer
 //       (byte-level BPE, Llama-3 pre-tokenizer regex, ignore_merges, special
 //       tokens, <|begin_of_text|> template) with merges trained here;
-//   testdata/goldens/{gpt2,llama2,llama3_style}.json  for every corpus string:
+//   testdata/qwen2_style/tokenizer.json  the same merges as a Qwen2-style
+//       tokenizer (NFC normalizer, Qwen2's pre-tokenizer regex with single
+//       digits, <|endoftext|> / <|im_start|> / <|im_end|>, no BOS);
+//   testdata/goldens/{gpt2,llama2,llama3_style,qwen2_style}.json  for every
+//       corpus string:
 //       ids with and without special tokens, and the decoded ids.
 import fs from "node:fs";
 import path from "node:path";
@@ -121,6 +125,30 @@ const TRAINING = [
   "Café résumé naïve. Привет мир. 你好世界。こんにちは。",
 ];
 
+const QWEN2_REGEX =
+  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+// Qwen2's tokenizer.json layout around the Llama-3-style merges.
+function qwen2StyleTokenizerJson(llama3) {
+  const vocab = { ...llama3.model.vocab };
+  const base = Object.keys(vocab).length;
+  const added = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"].map((content, i) => ({
+    id: base + i, content, single_word: false, lstrip: false, rstrip: false,
+    normalized: false, special: true }));
+  return {
+    version: "1.0", truncation: null, padding: null, added_tokens: added,
+    normalizer: { type: "NFC" },
+    pre_tokenizer: { type: "Sequence", pretokenizers: [
+      { type: "Split", pattern: { Regex: QWEN2_REGEX }, behavior: "Isolated", invert: false },
+      { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: false }] },
+    post_processor: { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: false },
+    decoder: { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: false },
+    model: { type: "BPE", dropout: null, unk_token: null, continuing_subword_prefix: "",
+      end_of_word_suffix: "", fuse_unk: false, byte_fallback: false, ignore_merges: false,
+      vocab, merges: llama3.model.merges },
+  };
+}
+
 function goldens(name, tokenizerJson, tokenizerConfig) {
   const tok = new Tokenizer(tokenizerJson, tokenizerConfig);
   const cases = corpus.map((text) => {
@@ -148,3 +176,7 @@ const llama2Dir = path.join(shared, "tokenizers/llama2");
 goldens("llama2", JSON.parse(fs.readFileSync(path.join(llama2Dir, "tokenizer.json"), "utf8")),
   JSON.parse(fs.readFileSync(path.join(llama2Dir, "tokenizer_config.json"), "utf8")));
 goldens("llama3_style", llama3, {});
+const qwen2 = qwen2StyleTokenizerJson(llama3);
+fs.mkdirSync(path.join(testdata, "qwen2_style"), { recursive: true });
+fs.writeFileSync(path.join(testdata, "qwen2_style", "tokenizer.json"), JSON.stringify(qwen2) + "\n");
+goldens("qwen2_style", qwen2, {});
