@@ -7,11 +7,14 @@ import { el, table } from '../util.js';
 import { filterBar, filterData } from './filters.js';
 
 export async function renderIso(main, state) {
-  const [runs, configs] = await filterData();
   const iso = state.iso || '20,50,100';
+  // The frontier request goes out with the filter bar's, not after them.
+  const frontier = api(`/api/frontier?${filterQuery(state, { iso, format: 'columns' })}`);
+  frontier.catch(() => {});  // awaited below
+  const [runs, configs] = await filterData();
   const input = el('input', { name: 'iso', value: iso, size: 16,
     onchange: (e) => setState({ iso: e.target.value.replace(/\s+/g, '') }) });
-  const data = await api(`/api/frontier?${filterQuery(state, { iso, format: 'columns' })}`);
+  const data = await frontier;
   const rows = [];
   for (const run of data.runs) {
     for (const sc of run.scenarios) {

@@ -13,6 +13,9 @@ import { filterBar, filterData } from './filters.js';
 let chart = null;
 
 export async function renderTco(main, state) {
+  // The frontier request goes out with the filter bar's, not after them.
+  const frontier = api(`/api/frontier?${filterQuery(state, { x: 'interactivity', y: 'total', format: 'columns' })}`);
+  frontier.catch(() => {});  // awaited below
   const [runs, configs] = await filterData();
   const book = economicsBook(configs.configs, state);
   const inputs = Object.entries(book).map(([hw, e]) => el('div', { class: 'controls' },
@@ -21,7 +24,7 @@ export async function renderTco(main, state) {
       onchange: (ev) => setState({ [`price_${hw}`]: ev.target.value }) })),
     el('label', {}, 'W per GPU (all-in)', el('input', { name: `watts_${hw}`, type: 'number', step: '1',
       value: e.watts ?? '', onchange: (ev) => setState({ [`watts_${hw}`]: ev.target.value }) }))));
-  const data = await api(`/api/frontier?${filterQuery(state, { x: 'interactivity', y: 'total', format: 'columns' })}`);
+  const data = await frontier;
   const levels = (state.iso || '20,50,100').split(',').map(Number).filter((v) => v > 0);
   const series = [];
   const rows = [];
