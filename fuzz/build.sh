@@ -20,7 +20,7 @@ build() {  # name sources...
   shift
   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -I"$src" "$here/$name.cc" "$@" \
-    -lfmt -lyaml-cpp -lboost_system -lpcre2-8 -lpthread -o "$out/$name"
+    -lfmt -lyaml-cpp -lboost_system -lpcre2-8 $(pkg-config --libs icu-uc) -lpthread -o "$out/$name"
 }
 common=("$src/common/result.cc" "$src/metrics/request_record.cc")
 # The emulator counts prompt tokens with a tokenizer when it has one.
