@@ -188,6 +188,7 @@ Result<bool> ResultFileStore::InsertPoint(const store::PointRecord& p) {
                                {"metrics", PointMetricsToJson(p.metrics)},
                                {"metrics_json", p.metrics_json},
                                {"request_summaries", p.request_summaries},
+                               {"server_metrics_raw", p.server_metrics_raw},
                                {"series_key", p.series_key}}));
   return stored;
 }
@@ -209,6 +210,9 @@ Result<std::vector<store::PointRecord>> ResultFileStore::ListSeriesPoints(
 }
 Result<nlohmann::json> ResultFileStore::GetRequestSummaries(int64_t id) {
   return inner_->GetRequestSummaries(id);
+}
+Result<nlohmann::json> ResultFileStore::GetServerMetricsRaw(int64_t id) {
+  return inner_->GetServerMetricsRaw(id);
 }
 
 Result<int64_t> ResultFileStore::InsertEval(const store::EvalRecord& e) {
@@ -327,6 +331,9 @@ Status IngestRecord(IngestState& st, const nlohmann::json& j,
     p.metrics = PointMetricsFromJson(j.at("metrics"));
     p.metrics_json = j.value("metrics_json", nlohmann::json::object());
     p.request_summaries = j.value("request_summaries", nlohmann::json());
+    p.server_metrics_raw = j.value("server_metrics_raw", nlohmann::json());
+    // The power columns derive from the result's own fields.
+    p.metrics.power = store::PointPowerFromResultJson(p.metrics_json);
     p.series_key = j.value("series_key", "");
     INFX_ASSIGN_OR_RETURN(bool stored, st.store.InsertPoint(p));
     ++(stored ? stats.points_new : stats.points_existing);

@@ -54,6 +54,7 @@ class ResultFileStore : public store::ResultsStore {
   Result<std::vector<store::PointRecord>> ListSeriesPoints(
       const std::string& series_key) override;
   Result<nlohmann::json> GetRequestSummaries(int64_t point_id) override;
+  Result<nlohmann::json> GetServerMetricsRaw(int64_t point_id) override;
   Result<int64_t> InsertEval(const store::EvalRecord& eval) override;
   Result<std::vector<store::EvalRecord>> ListEvals(int64_t run_id) override;
 

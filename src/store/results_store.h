@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -32,7 +33,7 @@
 namespace infx::store {
 
 // Highest schema version this binary reads and writes.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Run status strings stored in RunRecord::status.
 inline constexpr std::string_view kRunRunning = "running";
@@ -128,6 +129,31 @@ struct PointKey {
 // benchmark_serving.py and InferenceX (interactivity = median 1000/TPOT).
 // Non-finite values (e.g. TTFT of a point whose requests all failed) are
 // stored as NULL and read back as NaN.
+// Schema 4: GPU power and energy measured during a point (telemetry,
+// docs/telemetry.md): the bench result's power fields as columns, so
+// frontiers and the API read them without parsing metrics_json. Figures
+// are NaN (NULL) when not measured or not valid.
+struct PointPower {
+  bool measured = false;  // power was sampled (power_valid column not NULL)
+  bool valid = false;     // power_valid: the figures below can be trusted
+  std::string invalid_reasons;        // "; "-joined, "" when valid
+  std::string source;                 // "nvidia-smi" | "amd-smi" | "dcgm" | ""
+  double avg_power_w = kNotMeasured;  // per GPU, mean over GPUs
+  double p90_power_w = kNotMeasured;  // largest per-GPU P90
+  double total_gpu_energy_j = kNotMeasured;       // all GPUs, over the window
+  double joules_per_output_token = kNotMeasured;  // GPU energy / output tok
+  double joules_per_total_token = kNotMeasured;   // GPU energy / (in + out)
+  // (input + output) tok/s / (GPU power x facility_factor) x 1e6.
+  double tokens_per_mw = kNotMeasured;
+  double facility_factor = kNotMeasured;  // all-in / GPU board power
+
+  static constexpr double kNotMeasured =
+      std::numeric_limits<double>::quiet_NaN();
+};
+// The power fields of a bench result JSON (power_valid, avg_power_w, ...;
+// docs/telemetry.md): measured false when it has no power_valid.
+PointPower PointPowerFromResultJson(const nlohmann::json& result);
+
 struct PointMetrics {
   double tput_per_gpu_total = 0;        // (input + output) tok/s / num_gpus
   double tput_per_gpu_output = 0;       // output tok/s / num_gpus
@@ -145,6 +171,7 @@ struct PointMetrics {
   // flagged, and left off frontiers unless asked for.
   bool valid = true;
   std::string invalid_reasons;  // "; "-joined reasons, "" when valid
+  PointPower power;             // schema 4
 };
 
 struct PointRecord {
@@ -162,6 +189,11 @@ struct PointRecord {
   // (living/series_key.h); "" for points stored before schema 2, whose key
   // living::LoadRun derives from the config details.
   std::string series_key;
+  // Schema 4: the raw /metrics samples of the point (the bench result's
+  // server_metrics_raw, docs/telemetry.md), kept in a child table so point
+  // listings stay small; ListPoints leaves this null, GetServerMetricsRaw
+  // loads it. The summary stays in metrics_json["server_telemetry"].
+  nlohmann::json server_metrics_raw;
 };
 
 // An accuracy result (lm-eval style) for a whole config or one point.
@@ -224,6 +256,8 @@ class ResultsStore {
       const std::string& series_key) = 0;
   // Per-request summaries of one point (null JSON when none were stored).
   virtual Result<nlohmann::json> GetRequestSummaries(int64_t point_id) = 0;
+  // Raw /metrics samples of one point (null JSON when none were stored).
+  virtual Result<nlohmann::json> GetServerMetricsRaw(int64_t point_id) = 0;
 
   // Evals. Returns the new eval_id.
   virtual Result<int64_t> InsertEval(const EvalRecord& eval) = 0;

@@ -106,6 +106,26 @@ ALTER TABLE points ADD COLUMN valid INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE points ADD COLUMN invalid_reasons TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Schema 4: GPU power and energy measured per point, and the raw /metrics
+// samples in a child table (issue 19; docs/telemetry.md, docs/store.md).
+// power_valid is NULL for points measured without telemetry.
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE points ADD COLUMN power_valid INTEGER;
+ALTER TABLE points ADD COLUMN power_invalid_reasons TEXT NOT NULL DEFAULT '';
+ALTER TABLE points ADD COLUMN power_source TEXT NOT NULL DEFAULT '';
+ALTER TABLE points ADD COLUMN avg_power_w {real};
+ALTER TABLE points ADD COLUMN p90_power_w {real};
+ALTER TABLE points ADD COLUMN total_gpu_energy_j {real};
+ALTER TABLE points ADD COLUMN joules_per_output_token {real};
+ALTER TABLE points ADD COLUMN joules_per_total_token {real};
+ALTER TABLE points ADD COLUMN tokens_per_mw {real};
+ALTER TABLE points ADD COLUMN facility_factor {real};
+CREATE TABLE point_metrics_raw (
+  point_id {bigint} PRIMARY KEY REFERENCES points (point_id) ON DELETE CASCADE,
+  raw_json TEXT NOT NULL
+);
+)sql";
+
 void ReplaceAll(std::string& text, const std::string& from,
                 const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos;
@@ -161,6 +181,7 @@ const std::vector<Migration>& Migrations() {
       {1, "runs, configs, points, point_requests, evals", kSchemaV1},
       {2, "run and config provenance, canary, point series_key", kSchemaV2},
       {3, "point validity (valid, invalid_reasons)", kSchemaV3},
+      {4, "point GPU power and energy, raw /metrics samples", kSchemaV4},
   };
   return kMigrations;
 }

@@ -189,6 +189,9 @@ class SqlResultsStore final : public ResultsStore {
       params.push_back(point.series_key);
       params.push_back(static_cast<int64_t>(point.metrics.valid ? 1 : 0));
       params.push_back(point.metrics.invalid_reasons);
+      for (SqlValue& v : PowerParams(point.metrics.power)) {
+        params.push_back(std::move(v));
+      }
       std::string placeholders;
       for (size_t i = 1; i <= params.size(); ++i) {
         placeholders += fmt::format("{}${}", i == 1 ? "" : ", ", i);
@@ -200,9 +203,17 @@ class SqlResultsStore final : public ResultsStore {
                                    PointColumnList(), placeholders),
                        params));
       if (rows.empty()) return false;  // same key stored before
+      INFX_ASSIGN_OR_RETURN(int64_t point_id,
+                            ParseStoredInt(rows[0][0], "point_id"));
+      if (!point.server_metrics_raw.is_null()) {
+        INFX_RETURN_IF_ERROR(
+            conn_
+                ->Query("INSERT INTO point_metrics_raw (point_id, raw_json) "
+                        "VALUES ($1, $2)",
+                        {point_id, DumpJson(point.server_metrics_raw)})
+                .status());
+      }
       if (!point.request_summaries.is_null()) {
-        INFX_ASSIGN_OR_RETURN(int64_t point_id,
-                              ParseStoredInt(rows[0][0], "point_id"));
         INFX_RETURN_IF_ERROR(
             conn_
                 ->Query("INSERT INTO point_requests (point_id, "
@@ -243,13 +254,15 @@ class SqlResultsStore final : public ResultsStore {
           "run_id = $1 AND config_id = $2 AND isl = $3 AND osl = $4 AND "
           "range_ratio = $5 AND concurrency = $6 AND request_rate = $7 AND "
           "repetition = $8 AND completed = 0";
-      INFX_RETURN_IF_ERROR(
-          conn_
-              ->Query("DELETE FROM point_requests WHERE point_id IN (SELECT "
-                      "point_id FROM points WHERE " +
-                          where + ")",
-                      KeyParams(key, *config_id))
-              .status());
+      for (const char* child : {"point_requests", "point_metrics_raw"}) {
+        INFX_RETURN_IF_ERROR(
+            conn_
+                ->Query(fmt::format("DELETE FROM {} WHERE point_id IN (SELECT "
+                                    "point_id FROM points WHERE {})",
+                                    child, where),
+                        KeyParams(key, *config_id))
+                .status());
+      }
       INFX_ASSIGN_OR_RETURN(auto rows,
                             conn_->Query("DELETE FROM points WHERE " + where +
                                              " RETURNING point_id",
@@ -293,6 +306,15 @@ class SqlResultsStore final : public ResultsStore {
                                 {point_id}));
     if (rows.empty()) return nlohmann::json();
     return LoadJson(rows[0][0], "request summaries");
+  }
+
+  Result<nlohmann::json> GetServerMetricsRaw(int64_t point_id) override {
+    INFX_ASSIGN_OR_RETURN(auto rows,
+                          conn_->Query("SELECT raw_json FROM point_metrics_raw "
+                                       "WHERE point_id = $1",
+                                       {point_id}));
+    if (rows.empty()) return nlohmann::json();
+    return LoadJson(rows[0][0], "raw server metrics");
   }
 
   Result<int64_t> InsertEval(const EvalRecord& eval) override {

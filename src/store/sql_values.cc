@@ -61,10 +61,28 @@ std::string PointValueColumns(std::string_view alias) {
   }
   for (const auto& c : kMetricColumns) add(c.name);
   for (const char* c : {"completed", "failed", "metrics_json", "recorded_at",
-                        "series_key", "valid", "invalid_reasons"}) {
+                        "series_key", "valid", "invalid_reasons", "power_valid",
+                        "power_invalid_reasons", "power_source"}) {
     add(c);
   }
+  for (const auto& c : kPowerColumns) add(c.name);
   return cols;
+}
+
+std::vector<SqlValue> PowerParams(const PointPower& power) {
+  std::vector<SqlValue> out;
+  if (power.measured) {
+    out.push_back(static_cast<int64_t>(power.valid ? 1 : 0));
+  } else {
+    out.push_back(nullptr);
+  }
+  out.push_back(power.invalid_reasons);
+  out.push_back(power.source);
+  for (const auto& c : kPowerColumns) {
+    out.push_back(
+        MetricValue(power.valid ? power.*(c.field) : PointPower::kNotMeasured));
+  }
+  return out;
 }
 
 std::string PointColumnList() {
@@ -148,6 +166,18 @@ Result<PointRecord> ParsePointRow(const SqlRow& row) {
   INFX_ASSIGN_OR_RETURN(int64_t valid, ParseStoredInt(row[col++], "valid"));
   p.metrics.valid = valid != 0;
   p.metrics.invalid_reasons = row[col++].value_or("");
+  PointPower& power = p.metrics.power;
+  if (row[col]) {
+    INFX_ASSIGN_OR_RETURN(int64_t pv, ParseStoredInt(row[col], "power_valid"));
+    power.measured = true;
+    power.valid = pv != 0;
+  }
+  ++col;
+  power.invalid_reasons = row[col++].value_or("");
+  power.source = row[col++].value_or("");
+  for (const auto& c : kPowerColumns) {
+    INFX_ASSIGN_OR_RETURN(power.*(c.field), ReadMetric(row[col++], c.name));
+  }
   INFX_ASSIGN_OR_RETURN(k.run_id, ParseStoredInt(row[col], "run_id"));
   static_assert(kNumMetricColumns == 18);
   return p;

@@ -47,6 +47,24 @@ inline constexpr MetricColumn kMetricColumns[] = {
 };
 inline constexpr size_t kNumMetricColumns = std::size(kMetricColumns);
 
+// Schema 4: the power figures of PointPower, in schema order (after
+// power_valid, power_invalid_reasons, power_source).
+struct PowerColumn {
+  const char* name;
+  double PointPower::*field;
+};
+inline constexpr PowerColumn kPowerColumns[] = {
+    {"avg_power_w", &PointPower::avg_power_w},
+    {"p90_power_w", &PointPower::p90_power_w},
+    {"total_gpu_energy_j", &PointPower::total_gpu_energy_j},
+    {"joules_per_output_token", &PointPower::joules_per_output_token},
+    {"joules_per_total_token", &PointPower::joules_per_total_token},
+    {"tokens_per_mw", &PointPower::tokens_per_mw},
+    {"facility_factor", &PointPower::facility_factor},
+};
+// The power columns' values of one point, in PointValueColumns order.
+std::vector<SqlValue> PowerParams(const PointPower& power);
+
 // Compact JSON; invalid UTF-8 replaced.
 std::string DumpJson(const nlohmann::json& j);
 // Stored JSON text; null JSON for NULL, ParseError naming `what` if invalid.
