@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -67,6 +69,57 @@ int64_t WallToSteadyOffsetNs() {
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
   return client::NowNs() - wall;
+}
+
+// stdout of `argv` when it exits 0 within timeout_s; nullopt otherwise
+// (killed on timeout).
+std::optional<std::string> RunForOutput(const std::vector<std::string>& argv,
+                                        double timeout_s) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null",
+                                   O_WRONLY, 0);
+  std::vector<char*> args;
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc =
+      posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    return std::nullopt;
+  }
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration<double>(timeout_s);
+  bool timed_out = false;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fds[0], POLLIN, 0};
+    if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+      timed_out = true;
+      break;
+    }
+    char chunk[1024];
+    const ssize_t n = read(fds[0], chunk, sizeof chunk);
+    if (n <= 0) break;
+    out.append(chunk, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 bool OnPath(const std::string& program) {
@@ -247,6 +300,11 @@ std::optional<CsvColumns> DetectCsvColumns(std::string_view header_line) {
       c.power = idx;
     } else if (c.gpu < 0 && std::regex_match(bare, gpu_re)) {
       c.gpu = idx;
+    } else if (c.energy < 0 && name.find("energy") != std::string::npos) {
+      c.energy = idx;
+      if (name.find("[j]") != std::string::npos) c.energy_scale_j = 1;
+      if (name.find("[kj]") != std::string::npos) c.energy_scale_j = 1e3;
+      if (name.find("[uj]") != std::string::npos) c.energy_scale_j = 1e-6;
     }
   }
   if (c.power < 0) return std::nullopt;
@@ -307,6 +365,11 @@ std::optional<PowerSample> ParseCsvRow(std::string_view line,
   s.gpu = columns.gpu >= 0 && columns.gpu < static_cast<int>(cells.size())
               ? std::string(cells[columns.gpu])
               : "0";
+  if (columns.energy >= 0 && columns.energy < static_cast<int>(cells.size())) {
+    if (auto e = FirstNumber(cells[columns.energy])) {
+      s.energy_j = *e * columns.energy_scale_j;
+    }
+  }
   return s;
 }
 
@@ -335,6 +398,31 @@ std::vector<PowerSample> PowerSamplesFromScrapes(
     }
   }
   return out;
+}
+
+std::vector<std::string> NvidiaSmiArgv(const std::string& program,
+                                       double interval_s, bool with_energy) {
+  return {program,
+          with_energy ? "--query-gpu=timestamp,index,power.draw,"
+                        "total_energy_consumption"
+                      : "--query-gpu=timestamp,index,power.draw",
+          "--format=csv,nounits", "-lms",
+          std::to_string(std::max<int64_t>(1, std::llround(interval_s * 1e3)))};
+}
+
+bool NvidiaSmiQueriesEnergy(const std::string& program) {
+  static std::mutex mu;
+  static std::map<std::string, bool> known;
+  std::lock_guard lock(mu);
+  if (auto it = known.find(program); it != known.end()) return it->second;
+  const std::optional<std::string> out =
+      RunForOutput({program, "--query-gpu=total_energy_consumption",
+                    "--format=csv,noheader,nounits"},
+                   5.0);
+  const bool ok = out && FirstNumber(*out).has_value() &&
+                  out->find("not") == std::string::npos;
+  known[program] = ok;
+  return ok;
 }
 
 Result<std::unique_ptr<PowerRecorder>> PowerRecorder::Start(
@@ -380,10 +468,8 @@ Result<std::unique_ptr<PowerRecorder>> PowerRecorder::Start(
   }
   std::vector<std::string> argv = o.command;
   if (argv.empty() && source == "nvidia-smi") {
-    argv = {
-        "nvidia-smi", "--query-gpu=timestamp,index,power.draw",
-        "--format=csv,nounits", "-lms",
-        std::to_string(std::max<int64_t>(1, std::llround(o.interval_s * 1e3)))};
+    argv = NvidiaSmiArgv(o.nvidia_smi, o.interval_s,
+                         NvidiaSmiQueriesEnergy(o.nvidia_smi));
   } else if (argv.empty()) {
     argv = {"amd-smi", "metric", "--power", "--csv", "-w", "1"};
   }

@@ -1,8 +1,11 @@
 // GPU power sources for a point, in the order `--power-source auto` tries
 // them (docs/telemetry.md):
 //   1. nvidia-smi as a child process:
-//        nvidia-smi --query-gpu=timestamp,index,power.draw
+//        nvidia-smi
+//        --query-gpu=timestamp,index,power.draw[,total_energy_consumption]
 //                   --format=csv,nounits -lms <interval>
+//      with the driver's energy counter (mJ) when a one-off probe shows
+//      the driver knows the field (older drivers reject it);
 //   2. amd-smi as a child process: amd-smi metric --power --csv -w 1
 //   3. a DCGM exporter's /metrics given by --power-url (polled like the
 //      engine's /metrics: DCGM_FI_DEV_POWER_USAGE per "gpu" label).
@@ -36,11 +39,17 @@ struct PowerOptions {
   double dcgm_timeout_s = 2;  // one DCGM GET
   // Replaces the child's argv (tests: a script printing nvidia-smi CSV).
   std::vector<std::string> command;
+  // The nvidia-smi program (tests: a fake script); probed once per
+  // process for total_energy_consumption.
+  std::string nvidia_smi = "nvidia-smi";
 };
 
-// Column layout of a power CSV, from its header.
+// Column layout of a power CSV, from its header. The energy column (a
+// cumulative counter, e.g. nvidia-smi's "total_energy_consumption [mJ]")
+// is read in the header's unit (mJ when none is given) and converted to J.
 struct CsvColumns {
-  int timestamp = -1, power = -1, gpu = -1;
+  int timestamp = -1, power = -1, gpu = -1, energy = -1;
+  double energy_scale_j = 1e-3;  // J per unit of the energy column
 };
 std::optional<CsvColumns> DetectCsvColumns(std::string_view header_line);
 // One data row -> sample (t_ns from the row's timestamp mapped by
@@ -53,6 +62,14 @@ std::optional<PowerSample> ParseCsvRow(std::string_view line,
 // Unix seconds from "2026/01/15 12:34:56.789" (local time), ISO 8601, or
 // epoch seconds/milliseconds; nullopt when none of those.
 std::optional<double> ParseWallTimestamp(std::string_view text);
+
+// True when `program --query-gpu=total_energy_consumption
+// --format=csv,noheader,nounits` exits 0 with a number (at most 5 s;
+// cached per program for the process).
+bool NvidiaSmiQueriesEnergy(const std::string& program);
+// The nvidia-smi argv of a power recording.
+std::vector<std::string> NvidiaSmiArgv(const std::string& program,
+                                       double interval_s, bool with_energy);
 
 // Power samples of DCGM's families in scraped pages.
 std::vector<PowerSample> PowerSamplesFromScrapes(

@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "client/clock.h"
@@ -208,6 +210,96 @@ TEST(PowerRecorder, NoSourceAndBadNames) {
   rec = PowerRecorder::Start(o);
   ASSERT_TRUE(rec.ok());
   EXPECT_NE((*rec)->Stop().problem.find("cannot start"), std::string::npos);
+}
+
+// nvidia-smi's energy counter (total_energy_consumption, mJ): read from
+// the header's unit, used when the driver knows the field (a probe), and
+// then preferred over the trapezoid of the power samples.
+TEST(PowerCsv, EnergyColumnIsReadInItsUnit) {
+  auto nv = DetectCsvColumns(
+      "timestamp, index, power.draw [W], total_energy_consumption [mJ]");
+  ASSERT_TRUE(nv);
+  EXPECT_EQ(nv->power, 2);
+  EXPECT_EQ(nv->energy, 3);
+  auto row = ParseCsvRow("1700000000, 0, 400.5, 123456789", *nv, 7, 0);
+  ASSERT_TRUE(row && row->energy_j);
+  EXPECT_DOUBLE_EQ(*row->energy_j, 123456.789);
+  auto na = ParseCsvRow("1700000000, 0, 400.5, [N/A]", *nv, 7, 0);
+  ASSERT_TRUE(na);
+  EXPECT_FALSE(na->energy_j);
+  auto joules = DetectCsvColumns("time,gpu,power,energy [J]");
+  ASSERT_TRUE(joules);
+  EXPECT_DOUBLE_EQ(*ParseCsvRow("1,0,5,2.5", *joules, 7, 0)->energy_j, 2.5);
+}
+
+std::string FakeNvidiaSmi(const std::string& name, bool knows_energy) {
+  const std::string path =
+      ::testing::TempDir() + "/" + name + "-" + std::to_string(::getpid());
+  std::ofstream f(path);
+  // Probe: the energy field alone. Recording: rows 1 s apart, counter in
+  // mJ rising 300 J per second while drawing ~100..500 W.
+  f << "#!/bin/sh\n"
+    << "case \"$*\" in\n"
+    << "  *--query-gpu=total_energy_consumption\\ *)\n"
+    << (knows_energy ? "    echo 5000; exit 0;;\n"
+                     : "    echo 'Field \"total_energy_consumption\" is not a "
+                       "valid field to query.'; exit 2;;\n")
+    << "  *total_energy_consumption*)\n"
+    << "    echo 'timestamp, index, power.draw [W], "
+       "total_energy_consumption [mJ]'\n"
+    << "    for i in 0 1 2 3 4; do echo \"$((1700000000+i)), 0, "
+       "$((100+i*100)), $((i*300000))\"; done;;\n"
+    << "  *)\n"
+    << "    echo 'timestamp, index, power.draw [W]'\n"
+    << "    for i in 0 1 2 3 4; do echo \"$((1700000000+i)), 0, "
+       "$((100+i*100))\"; done;;\n"
+    << "esac\n";
+  f.close();
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  return path;
+}
+
+TEST(PowerRecorder, NvidiaSmiEnergyCounterIsUsedWhenTheDriverHasIt) {
+  PowerOptions o;
+  o.source = "nvidia-smi";
+  o.nvidia_smi = FakeNvidiaSmi("nvidia-smi-energy", true);
+  EXPECT_TRUE(NvidiaSmiQueriesEnergy(o.nvidia_smi));
+  auto rec = PowerRecorder::Start(o);
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  ASSERT_TRUE((*rec)->WaitForSourceEnd(60));
+  PowerRecorder::Recording r = (*rec)->Stop();
+  ASSERT_EQ(r.samples.size(), 5u);
+  for (const PowerSample& s : r.samples) ASSERT_TRUE(s.energy_j);
+  const int64_t t0 = r.samples[0].t_ns;
+  // Window [0.5 s, 3.5 s]: the counter says 900 J; the trapezoid of the
+  // power samples says 3 s x 300 W mean = 900 J too, but the counter wins.
+  PowerResult p =
+      IntegratePower(r.samples, t0 + 500'000'000, t0 + 3'500'000'000, {});
+  ASSERT_EQ(p.gpus.size(), 1u);
+  EXPECT_TRUE(p.gpus[0].from_counter);
+  EXPECT_NEAR(p.gpus[0].energy_j, 900, 1e-6);
+}
+
+TEST(PowerRecorder, OlderDriversRecordPowerWithoutTheEnergyField) {
+  PowerOptions o;
+  o.source = "nvidia-smi";
+  o.nvidia_smi = FakeNvidiaSmi("nvidia-smi-old", false);
+  EXPECT_FALSE(NvidiaSmiQueriesEnergy(o.nvidia_smi));
+  const auto argv = NvidiaSmiArgv(o.nvidia_smi, 0.1, false);
+  EXPECT_EQ(argv[1], "--query-gpu=timestamp,index,power.draw");
+  EXPECT_EQ(argv.back(), "100");
+  auto rec = PowerRecorder::Start(o);
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  ASSERT_TRUE((*rec)->WaitForSourceEnd(60));
+  PowerRecorder::Recording r = (*rec)->Stop();
+  ASSERT_EQ(r.samples.size(), 5u);
+  EXPECT_FALSE(r.samples[0].energy_j);
+  const int64_t t0 = r.samples[0].t_ns;
+  PowerResult p =
+      IntegratePower(r.samples, t0 + 500'000'000, t0 + 3'500'000'000, {});
+  ASSERT_EQ(p.gpus.size(), 1u);
+  EXPECT_FALSE(p.gpus[0].from_counter);
+  EXPECT_NEAR(p.gpus[0].energy_j, 900, 1e-6);
 }
 
 }  // namespace

@@ -16,9 +16,11 @@ Status CheckTelemetryOptions(const TelemetryOptions& o) {
   if (!(o.scrape_timeout_s > 0)) {
     return Status::InvalidArgument("--scrape-timeout must be > 0 seconds");
   }
-  if (!(o.facility_factor >= 1) || !std::isfinite(o.facility_factor)) {
-    return Status::InvalidArgument(fmt::format(
-        "--facility-factor must be >= 1, got {}", o.facility_factor));
+  if (o.facility_factor != 0 &&
+      (!(o.facility_factor >= 1) || !std::isfinite(o.facility_factor))) {
+    return Status::InvalidArgument(
+        fmt::format("--facility-factor must be >= 1 (or 0 for auto), got {}",
+                    o.facility_factor));
   }
   if (!(o.power_max_gap_s > 0)) {
     return Status::InvalidArgument("--power-max-gap must be > 0 seconds");
@@ -83,8 +85,9 @@ PointTelemetry TelemetrySession::Finish(int64_t window_start_ns,
     t.power.invalid_reasons.insert(t.power.invalid_reasons.begin(),
                                    rec.problem);
   }
-  t.energy = DeriveEnergy(t.power, counts.input_tokens, counts.output_tokens,
-                          counts.completed, options_.facility_factor);
+  t.energy = DeriveEnergy(
+      t.power, counts.input_tokens, counts.output_tokens, counts.completed,
+      options_.facility_factor == 0 ? 1.0 : options_.facility_factor);
   return t;
 }
 

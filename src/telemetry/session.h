@@ -31,7 +31,10 @@ struct TelemetryOptions {
   double scrape_timeout_s = 2;
   bool keep_raw = true;  // raw samples in the result (server_metrics_raw)
   PowerOptions power;
-  double facility_factor = 1.0;  // all-in power / GPU board power
+  // All-in power / GPU board power (>= 1); 0 = auto: sweeps use the
+  // config hardware's catalog all-in power / TDP (sweep/point_telemetry.h),
+  // `infx bench` (no hardware known) 1.0.
+  double facility_factor = 0;
   double power_max_gap_s = 3.0;
   int expected_num_gpus = 0;  // 0 = as observed
 };
