@@ -224,7 +224,8 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
   impl->num_gpus = std::max(1, d.parallelism.gpus());
   impl->gpu_model = d.hardware.name;
   auto cost = std::make_shared<PoweredStepCostModel>(
-      perf::BuildCostModel(d), power, options.time_scale, impl->power);
+      perf::BuildCostModel(d), power, options.time_scale, impl->power,
+      options.step_observer);
   impl->engine = std::make_unique<Engine>(engine_config, std::move(cost));
   impl->created_unix_s =
       std::chrono::duration_cast<std::chrono::seconds>(

@@ -17,12 +17,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "common/result.h"
 
 namespace infx::emulator {
+
+struct StepPowerRecord;  // power_model.h
 
 struct EmulatorOptions {
   // Catalog name ("llama-3.1-8b") or path to a HF config.json
@@ -79,6 +82,10 @@ struct EmulatorOptions {
   // What GET /version reports as {"version": ...}: lets tests simulate an
   // engine upgrade (`target.emulator.version`); "" = "infx-emulator".
   std::string engine_version;
+  // Sees every engine step as the power model prices it, on the engine
+  // thread (power_model.h StepPowerRecord): for tests that recompute the
+  // energy independently. Empty = none.
+  std::function<void(const StepPowerRecord&)> step_observer;
 };
 
 // The effective configuration after planning, as printed at start.

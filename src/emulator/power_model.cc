@@ -96,17 +96,21 @@ double PowerMeter::AverageWatts(int64_t now_ns, int64_t window_ns) const {
 PoweredStepCostModel::PoweredStepCostModel(perf::CostModel costs,
                                            PowerModelParams params,
                                            double time_scale,
-                                           std::shared_ptr<PowerMeter> meter)
+                                           std::shared_ptr<PowerMeter> meter,
+                                           StepPowerObserver observer)
     : costs_(std::move(costs)),
       params_(params),
       time_scale_(time_scale),
-      meter_(std::move(meter)) {}
+      meter_(std::move(meter)),
+      observer_(std::move(observer)) {}
 
 double PoweredStepCostModel::StepSeconds(const perf::BatchShape& batch) const {
   const perf::StepTime step = perf::PredictStepTime(costs_, batch);
   const int64_t now = NowNs();
   const auto wall_ns = static_cast<int64_t>(step.total_s * time_scale_ * 1e9);
-  meter_->AddStep(now, now + wall_ns, StepWatts(params_, step));
+  const double watts = StepWatts(params_, step);
+  meter_->AddStep(now, now + wall_ns, watts);
+  if (observer_) observer_({now, wall_ns, step, watts});
   return step.total_s;
 }
 

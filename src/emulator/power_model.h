@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -72,12 +73,25 @@ class PowerMeter {
   int64_t pruned_until_ns_ = 0;  // steps before this are in pruned_excess_j_
 };
 
+// One step as the power model priced it: the emulator's step power trace
+// (EmulatorOptions::step_observer), from which a test recomputes the
+// energy without the meter.
+struct StepPowerRecord {
+  int64_t start_ns = 0;  // steady clock: when the step was planned
+  int64_t wall_ns = 0;   // planned wall duration (total_s x time_scale)
+  perf::StepTime step;   // perf::PredictStepTime of the batch
+  double watts = 0;      // per GPU (StepWatts)
+};
+using StepPowerObserver = std::function<void(const StepPowerRecord&)>;
+
 // perf::PredictStepTime over a CostModel that also records each step's
 // draw in `meter`: the step runs from now for total_s x time_scale.
+// `observer` (may be empty) sees every step, on the engine thread.
 class PoweredStepCostModel : public StepCostModel {
  public:
   PoweredStepCostModel(perf::CostModel costs, PowerModelParams params,
-                       double time_scale, std::shared_ptr<PowerMeter> meter);
+                       double time_scale, std::shared_ptr<PowerMeter> meter,
+                       StepPowerObserver observer = {});
   double StepSeconds(const perf::BatchShape& batch) const override;
 
  private:
@@ -85,6 +99,7 @@ class PoweredStepCostModel : public StepCostModel {
   PowerModelParams params_;
   double time_scale_;
   std::shared_ptr<PowerMeter> meter_;
+  StepPowerObserver observer_;
 };
 
 // DCGM-exporter-compatible families for `num_gpus` identical GPUs:
