@@ -61,16 +61,16 @@ double XOf(const PointMetrics& m, XMetric x) {
   return 0;
 }
 
+// Throughput metrics; power metrics go through PowerY.
 double YOf(const PointMetrics& m, YMetric y) {
   switch (y) {
-    case YMetric::kTotal:
-      return m.tput_per_gpu_total;
     case YMetric::kOutput:
       return m.tput_per_gpu_output;
     case YMetric::kInput:
       return m.tput_per_gpu_input;
+    default:
+      return m.tput_per_gpu_total;
   }
-  return 0;
 }
 
 // Median of one metric over repetitions (robust to one noisy repetition).
@@ -110,16 +110,55 @@ const char* XField(XMetric x) {
   return "";
 }
 
+// Power metrics are modelled from the total throughput (PowerY).
 const char* YField(YMetric y) {
   switch (y) {
-    case YMetric::kTotal:
-      return "tput_per_gpu_total";
     case YMetric::kOutput:
       return "tput_per_gpu_output";
     case YMetric::kInput:
       return "tput_per_gpu_input";
+    default:
+      return "tput_per_gpu_total";
   }
-  return "";
+}
+
+double AllInWatts(const std::string& hardware, const PriceBook& prices);
+
+// The catalog's figure for a power metric at `tok_s_per_gpu` (total).
+std::optional<double> ModelledPowerY(double tok_s_per_gpu, YMetric y,
+                                     double all_in_w) {
+  return y == YMetric::kTokensPerMw
+             ? TokensPerSecondPerMw(tok_s_per_gpu, all_in_w)
+             : JoulesPerToken(tok_s_per_gpu, all_in_w);
+}
+
+// A power metric's y for one load level: the median of the repetitions'
+// measured values when every repetition has valid power ("measured"), else
+// the catalog's all-in watts at the median throughput ("catalog"). J/token
+// is all-in: the GPU energy per input+output token x the facility factor,
+// so both sources mean the same thing. nullopt: neither is known.
+std::optional<std::pair<double, std::string>> PowerY(
+    const std::vector<PointMetrics>& reps, double tput_per_gpu_total, YMetric y,
+    double all_in_w) {
+  std::vector<double> measured;
+  for (const PointMetrics& m : reps) {
+    const store::PointPower& p = m.power;
+    const double v = y == YMetric::kTokensPerMw
+                         ? p.tokens_per_mw
+                         : p.joules_per_total_token * p.facility_factor;
+    if (!p.valid || !std::isfinite(v) || v <= 0) break;
+    measured.push_back(v);
+  }
+  if (!measured.empty() && measured.size() == reps.size()) {
+    std::sort(measured.begin(), measured.end());
+    const size_t n = measured.size();
+    const double median =
+        n % 2 ? measured[n / 2] : (measured[n / 2 - 1] + measured[n / 2]) / 2;
+    return std::pair{median, std::string("measured")};
+  }
+  auto modelled = ModelledPowerY(tput_per_gpu_total, y, all_in_w);
+  if (!modelled) return std::nullopt;
+  return std::pair{*modelled, std::string("catalog")};
 }
 
 std::optional<double> NumberField(const nlohmann::json& j, const char* name) {
@@ -131,7 +170,8 @@ std::optional<double> NumberField(const nlohmann::json& j, const char* name) {
 // Predictions for this scenario: entries without isl/osl apply to all.
 std::vector<CurvePoint> Predicted(const ConfigRecord* config,
                                   const ScenarioKey& scenario,
-                                  const AnalysisOptions& options) {
+                                  const AnalysisOptions& options,
+                                  const PriceBook& prices) {
   std::vector<CurvePoint> out;
   if (config == nullptr) return out;
   auto it = config->details.find("predicted_points");
@@ -145,9 +185,17 @@ std::vector<CurvePoint> Predicted(const ConfigRecord* config,
     }
     auto x = NumberField(p, XField(options.x));
     auto y = NumberField(p, YField(options.y));
+    if (y && IsPowerMetric(options.y)) {
+      y = ModelledPowerY(*y, options.y, AllInWatts(config->hardware, prices));
+    }
     if (!x || !y) continue;
-    out.push_back({*x, *y, config->config_key,
-                   NumberField(p, "concurrency").value_or(0), 0});
+    CurvePoint point;
+    point.x = *x;
+    point.y = *y;
+    point.config_key = config->config_key;
+    point.concurrency = NumberField(p, "concurrency").value_or(0);
+    if (IsPowerMetric(options.y)) point.y_source = "catalog";
+    out.push_back(std::move(point));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.concurrency < b.concurrency;
@@ -155,8 +203,15 @@ std::vector<CurvePoint> Predicted(const ConfigRecord* config,
   return out;
 }
 
-PointEconomics EconomicsFor(double y, const std::string& hardware,
-                            const PriceBook& prices) {
+double AllInWatts(const std::string& hardware, const PriceBook& prices) {
+  auto it = prices.find(Lower(hardware));
+  return it == prices.end() ? 0 : it->second.all_in_power_watts;
+}
+
+// Of a point's y, or of its total throughput when y is a power metric.
+PointEconomics EconomicsFor(const CurvePoint& p, const std::string& hardware,
+                            const PriceBook& prices, YMetric metric) {
+  const double y = IsPowerMetric(metric) ? p.tput_per_gpu_total : p.y;
   auto it = prices.find(Lower(hardware));
   if (it == prices.end()) return {};
   return {CostPerMillionTokensUsd(y, it->second.usd_per_gpu_hour),
@@ -177,12 +232,14 @@ void FinishScenario(ScenarioFrontier& s, const AnalysisOptions& options,
   for (const auto& c : s.curves) {
     all.insert(all.end(), c.measured.begin(), c.measured.end());
   }
-  s.frontier = ParetoFrontier(std::move(all), HigherXIsBetter(options.x));
+  s.frontier = ParetoFrontier(std::move(all), HigherXIsBetter(options.x),
+                              HigherYIsBetter(options.y));
   s.curve = MonotoneCurve::Fit(s.frontier);
   s.economics.clear();
   for (const auto& p : s.frontier) {
     const ConfigCurve* c = CurveOf(s, p.config_key);
-    s.economics.push_back(EconomicsFor(p.y, c ? c->hardware : "", prices));
+    s.economics.push_back(
+        EconomicsFor(p, c ? c->hardware : "", prices, options.y));
   }
   s.iso.clear();
   std::vector<double> levels = options.iso_levels;
@@ -204,7 +261,12 @@ void FinishScenario(ScenarioFrontier& s, const AnalysisOptions& options,
                            });
       row.config_key = nearest->config_key;
       const ConfigCurve* c = CurveOf(s, row.config_key);
-      row.economics = EconomicsFor(*v.y, c ? c->hardware : "", prices);
+      if (!IsPowerMetric(options.y)) {
+        CurvePoint at;
+        at.y = *v.y;
+        row.economics =
+            EconomicsFor(at, c ? c->hardware : "", prices, options.y);
+      }
     }
     s.iso.push_back(row);
   }
@@ -287,13 +349,28 @@ RunAnalysis AnalyzePoints(int64_t run_id,
                             c ? c->hardware : "",
                             c ? c->num_gpus : 1,
                             {},
-                            Predicted(c, sk, options)});
+                            Predicted(c, sk, options, prices)});
       }
       const PointMetrics median = MedianOfRepetitions(rep.reps);
       const double load = lk.concurrency > 0 ? lk.concurrency : lk.request_rate;
-      s.curves.back().measured.push_back({XOf(median, options.x),
-                                          YOf(median, options.y), lk.config_key,
-                                          load, rep.first_point_id});
+      CurvePoint point;
+      point.x = XOf(median, options.x);
+      point.y = YOf(median, options.y);
+      point.config_key = lk.config_key;
+      point.concurrency = load;
+      point.point_id = rep.first_point_id;
+      point.tput_per_gpu_total = median.tput_per_gpu_total;
+      if (auto m = PowerY(rep.reps, 0, YMetric::kTokensPerMw, 0);
+          m && m->second == "measured") {
+        point.measured_tok_s_per_mw = m->first;
+      }
+      if (IsPowerMetric(options.y)) {
+        auto y = PowerY(rep.reps, median.tput_per_gpu_total, options.y,
+                        AllInWatts(s.curves.back().hardware, prices));
+        if (!y) continue;  // no power measured and no catalog watts
+        std::tie(point.y, point.y_source) = *y;
+      }
+      s.curves.back().measured.push_back(std::move(point));
     }
     for (auto& c : s.curves) {
       std::stable_sort(c.measured.begin(), c.measured.end(),

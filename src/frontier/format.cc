@@ -47,6 +47,32 @@ std::string ShortAxis(XMetric x) {
   return "x";
 }
 
+std::string ShortY(YMetric y) {
+  switch (y) {
+    case YMetric::kTokensPerMw:
+      return "tok/s/MW";
+    case YMetric::kJoulesPerToken:
+      return "J/token";
+    default:
+      return "tok/s/GPU";
+  }
+}
+
+int YDecimals(YMetric y) { return y == YMetric::kJoulesPerToken ? 4 : 1; }
+
+bool AnyMeasuredPower(const ScenarioFrontier& s) {
+  return std::any_of(s.frontier.begin(), s.frontier.end(), [](const auto& p) {
+    return p.measured_tok_s_per_mw.has_value();
+  });
+}
+
+// The catalog's estimate of a power y metric for a frontier point.
+std::optional<double> CatalogPowerY(YMetric y, const PointEconomics& e) {
+  if (!e.tok_s_per_mw || *e.tok_s_per_mw <= 0) return std::nullopt;
+  return y == YMetric::kJoulesPerToken ? 1e6 / *e.tok_s_per_mw
+                                       : *e.tok_s_per_mw;
+}
+
 // The accuracy cells of a frontier point: strict-match, flexible-extract,
 // questions (of its own eval) and its status.
 std::vector<std::string> AccuracyCells(const RunAccuracy& accuracy,
@@ -190,12 +216,22 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
   const bool with_accuracy = !analysis.accuracy.empty();
   for (const ScenarioFrontier& s : analysis.scenarios) {
     out << fmt::format(
-        "run {} {}: frontier of {} throughput/GPU vs {} ({} "
+        "run {} {}: frontier of {} vs {} ({} "
         "configs, {} frontier points)\n",
-        analysis.run_id, s.Label(), YMetricName(o.y), XMetricName(o.x),
-        s.curves.size(), s.frontier.size());
-    std::vector<std::string> headers = {
-        ShortAxis(o.x), "tok/s/GPU", "config", "conc", "$/Mtok", "tok/s/MW"};
+        analysis.run_id, s.Label(),
+        IsPowerMetric(o.y) ? std::string(YMetricName(o.y))
+                           : std::string(YMetricName(o.y)) + " throughput/GPU",
+        XMetricName(o.x), s.curves.size(), s.frontier.size());
+    const bool power_y = IsPowerMetric(o.y);
+    const bool measured_power = AnyMeasuredPower(s);
+    std::vector<std::string> headers = {ShortAxis(o.x), ShortY(o.y)};
+    if (power_y) headers.push_back("y from");
+    headers.insert(headers.end(), {"config", "conc", "$/Mtok", "tok/s/MW"});
+    if (power_y) {
+      headers.back() = "catalog " + ShortY(o.y);
+    } else if (measured_power) {
+      headers.push_back("measured tok/s/MW");
+    }
     if (with_accuracy) {
       headers.insert(headers.end(),
                      {"strict-match", "flexible-extract", "n", "accuracy"});
@@ -204,14 +240,20 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
     for (size_t i = 0; i < s.frontier.size(); ++i) {
       const CurvePoint& p = s.frontier[i];
       const PointEconomics& e = s.economics[i];
-      std::vector<std::string> row = {
-          FormatFixed(p.x, 2),
-          FormatFixed(p.y, 1),
-          p.config_key,
-          FormatFixed(p.concurrency,
+      std::vector<std::string> row = {FormatFixed(p.x, 2),
+                                      FormatFixed(p.y, YDecimals(o.y))};
+      if (power_y) row.push_back(p.y_source);
+      row.insert(row.end(),
+                 {p.config_key,
+                  FormatFixed(
+                      p.concurrency,
                       p.concurrency == static_cast<int>(p.concurrency) ? 0 : 2),
-          Cell(e.usd_per_million_tokens, 3),
-          Cell(e.tok_s_per_mw, 0)};
+                  Cell(e.usd_per_million_tokens, 3),
+                  power_y ? Cell(CatalogPowerY(o.y, e), YDecimals(o.y))
+                          : Cell(e.tok_s_per_mw, 0)});
+      if (!power_y && measured_power) {
+        row.push_back(Cell(p.measured_tok_s_per_mw, 0));
+      }
       if (with_accuracy) {
         auto cells = AccuracyCells(analysis.accuracy, p);
         row.insert(row.end(), cells.begin(), cells.end());
@@ -219,13 +261,18 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
       t.AddRow(std::move(row));
     }
     t.Print(out);
+    if (power_y) {
+      out << "y from: measured = the point's valid GPU power x its facility "
+             "factor; catalog = modelled from the catalog's all-in W/GPU "
+             "(docs/telemetry.md)\n";
+    }
     out << IsoNote(s, o);
     if (!s.iso.empty()) {
       out << "\n";
-      Table iso({"at " + ShortAxis(o.x), "tok/s/GPU", "best config", "$/Mtok",
+      Table iso({"at " + ShortAxis(o.x), ShortY(o.y), "best config", "$/Mtok",
                  "tok/s/MW"});
       for (const IsoRow& r : s.iso) {
-        iso.AddRow({FormatFixed(r.x, 1), Cell(r.y, 1),
+        iso.AddRow({FormatFixed(r.x, 1), Cell(r.y, YDecimals(o.y)),
                     r.config_key.empty() ? "(out of range)" : r.config_key,
                     Cell(r.economics.usd_per_million_tokens, 3),
                     Cell(r.economics.tok_s_per_mw, 0)});
@@ -274,11 +321,16 @@ std::string FrontierCsv(const RunAnalysis& analysis) {
 nlohmann::json FrontierJson(const RunAnalysis& analysis) {
   const RunAccuracy& acc = analysis.accuracy;
   auto point_json = [](const CurvePoint& p) {
-    return nlohmann::json{{"x", p.x},
-                          {"y", p.y},
-                          {"config_key", p.config_key},
-                          {"concurrency", p.concurrency},
-                          {"point_id", p.point_id}};
+    nlohmann::json j{{"x", p.x},
+                     {"y", p.y},
+                     {"config_key", p.config_key},
+                     {"concurrency", p.concurrency},
+                     {"point_id", p.point_id}};
+    if (!p.y_source.empty()) j["y_source"] = p.y_source;
+    if (p.measured_tok_s_per_mw) {
+      j["measured_tok_s_per_mw"] = *p.measured_tok_s_per_mw;
+    }
+    return j;
   };
   // Measured points also carry their accuracy (null when none).
   auto measured_json = [&](const CurvePoint& p) {

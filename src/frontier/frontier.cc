@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <tuple>
 
 namespace infx::frontier {
@@ -35,8 +36,12 @@ Result<YMetric> ParseYMetric(std::string_view text) {
   if (text == "total") return YMetric::kTotal;
   if (text == "output") return YMetric::kOutput;
   if (text == "input") return YMetric::kInput;
-  return Status::InvalidArgument(fmt::format(
-      "unknown y axis '{}' (expected total, output or input)", text));
+  if (text == "tokens_per_mw") return YMetric::kTokensPerMw;
+  if (text == "joules_per_token") return YMetric::kJoulesPerToken;
+  return Status::InvalidArgument(
+      fmt::format("unknown y axis '{}' (expected total, output, input, "
+                  "tokens_per_mw or joules_per_token)",
+                  text));
 }
 
 std::string_view XMetricName(XMetric x) {
@@ -59,6 +64,10 @@ std::string_view YMetricName(YMetric y) {
       return "output";
     case YMetric::kInput:
       return "input";
+    case YMetric::kTokensPerMw:
+      return "tokens_per_mw";
+    case YMetric::kJoulesPerToken:
+      return "joules_per_token";
   }
   return "?";
 }
@@ -83,36 +92,50 @@ std::string_view YMetricLabel(YMetric y) {
       return "Output throughput per GPU (tok/s/GPU)";
     case YMetric::kInput:
       return "Input throughput per GPU (tok/s/GPU)";
+    case YMetric::kTokensPerMw:
+      return "Tokens per second per MW all-in (tok/s/MW)";
+    case YMetric::kJoulesPerToken:
+      return "All-in energy per token (J/token)";
   }
   return "?";
 }
 
 bool HigherXIsBetter(XMetric x) { return x == XMetric::kInteractivity; }
 
+bool HigherYIsBetter(YMetric y) { return y != YMetric::kJoulesPerToken; }
+
+bool IsPowerMetric(YMetric y) {
+  return y == YMetric::kTokensPerMw || y == YMetric::kJoulesPerToken;
+}
+
 std::vector<CurvePoint> ParetoFrontier(std::vector<CurvePoint> points,
-                                       bool higher_x_better) {
+                                       bool higher_x_better,
+                                       bool higher_y_better) {
   std::erase_if(points, [](const CurvePoint& p) {
     return !Finite(p.x) || !Finite(p.y) || p.x < 0 || p.y < 0;
   });
   auto goodness = [&](const CurvePoint& p) {
     return higher_x_better ? p.x : -p.x;
   };
-  // Best x first; among equal x, highest y first; then a stable tie-break.
+  auto y_goodness = [&](const CurvePoint& p) {
+    return higher_y_better ? p.y : -p.y;
+  };
+  // Best x first; among equal x, best y first; then a stable tie-break.
   std::sort(points.begin(), points.end(),
             [&](const CurvePoint& a, const CurvePoint& b) {
               const double ga = goodness(a), gb = goodness(b);
               if (ga != gb) return ga > gb;
-              if (a.y != b.y) return a.y > b.y;
+              if (a.y != b.y) return y_goodness(a) > y_goodness(b);
               return std::tie(a.config_key, a.concurrency, a.point_id) <
                      std::tie(b.config_key, b.concurrency, b.point_id);
             });
   // Walking from the best x to the worst, a point survives only if it beats
   // the best y seen so far (everyone before it has an x at least as good).
   std::vector<CurvePoint> frontier;
-  double best_y = -1;
+  double best_y = -std::numeric_limits<double>::infinity();
   for (CurvePoint& p : points) {
-    if (p.y > best_y) {
-      best_y = p.y;
+    if (y_goodness(p) > best_y) {
+      best_y = y_goodness(p);
       frontier.push_back(std::move(p));
     }
   }
@@ -237,6 +260,15 @@ std::optional<double> TokensPerSecondPerMw(double tok_s_per_gpu,
     return std::nullopt;
   }
   return tok_s_per_gpu * 1e6 / all_in_power_watts;
+}
+
+std::optional<double> JoulesPerToken(double tok_s_per_gpu,
+                                     double all_in_power_watts) {
+  if (!Finite(tok_s_per_gpu) || !Finite(all_in_power_watts) ||
+      tok_s_per_gpu <= 0 || all_in_power_watts <= 0) {
+    return std::nullopt;
+  }
+  return all_in_power_watts / tok_s_per_gpu;
 }
 
 }  // namespace infx::frontier

@@ -21,11 +21,14 @@
 namespace infx::frontier {
 
 enum class XMetric { kInteractivity, kE2el, kTtft };
-enum class YMetric { kTotal, kOutput, kInput };
+// kTokensPerMw and kJoulesPerToken are power metrics (docs/telemetry.md,
+// "Frontiers"): the point's measured GPU power when it is valid, else the
+// catalog's all-in watts per GPU (modelled); lower J/token is better.
+enum class YMetric { kTotal, kOutput, kInput, kTokensPerMw, kJoulesPerToken };
 
 // "interactivity" | "e2el" | "ttft"; InvalidArgument names the bad value.
 Result<XMetric> ParseXMetric(std::string_view text);
-// "total" | "output" | "input".
+// "total" | "output" | "input" | "tokens_per_mw" | "joules_per_token".
 Result<YMetric> ParseYMetric(std::string_view text);
 std::string_view XMetricName(XMetric x);  // "interactivity", ...
 std::string_view YMetricName(YMetric y);  // "total", ...
@@ -35,6 +38,10 @@ std::string_view XMetricLabel(XMetric x);
 std::string_view YMetricLabel(YMetric y);
 // True for interactivity, false for the latencies.
 bool HigherXIsBetter(XMetric x);
+// False for joules_per_token only.
+bool HigherYIsBetter(YMetric y);
+// tokens_per_mw and joules_per_token.
+bool IsPowerMetric(YMetric y);
 
 // One measured (or predicted) point on a chart.
 struct CurvePoint {
@@ -43,15 +50,26 @@ struct CurvePoint {
   std::string config_key;
   double concurrency = 0;  // load label: max concurrency (or request rate)
   int64_t point_id = 0;    // store id; 0 for predicted/hand-made points
+  // Power y metrics: where y came from, "measured" (the point's valid GPU
+  // power) or "catalog" (modelled from the catalog's all-in watts); ""
+  // for throughput metrics.
+  std::string y_source;
+  // Measured points: total tok/s/GPU, and the measured all-in tok/s/MW when
+  // every repetition had valid GPU power (whatever the y metric), so tables
+  // show it beside the catalog's estimate.
+  double tput_per_gpu_total = 0;
+  std::optional<double> measured_tok_s_per_mw;
 };
 
 // Non-dominated points sorted by x ascending. A point is dominated when
-// another has y >= and an x at least as good, one of them strictly better.
+// another has a y at least as good (>=, or <= when !higher_y_better) and an
+// x at least as good, one of them strictly better.
 // Exact duplicates keep one point (smallest config_key, then concurrency).
 // Points with non-finite or negative coordinates are ignored. Empty in =>
 // empty out; one point => that point.
 std::vector<CurvePoint> ParetoFrontier(std::vector<CurvePoint> points,
-                                       bool higher_x_better);
+                                       bool higher_x_better,
+                                       bool higher_y_better = true);
 
 // Monotone cubic Hermite interpolation (PCHIP, Fritsch-Carlson slopes) of
 // y(x) through points with strictly increasing x. Between two knots the
@@ -118,5 +136,8 @@ std::optional<double> CostPerMillionTokensUsd(double tok_s_per_gpu,
 // nullopt when either input is <= 0 or not finite.
 std::optional<double> TokensPerSecondPerMw(double tok_s_per_gpu,
                                            double all_in_power_watts);
+// All-in joules per token: W / (tok/s/GPU). nullopt as above.
+std::optional<double> JoulesPerToken(double tok_s_per_gpu,
+                                     double all_in_power_watts);
 
 }  // namespace infx::frontier
