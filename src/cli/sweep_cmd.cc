@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/store_flags.h"
 #include "cli/sweep_executor_flags.h"
+#include "cli/telemetry_flags.h"
 #include "cli/version.h"
 #include "common/files.h"
 #include "common/table.h"
@@ -54,7 +55,8 @@ struct SweepFlags {
   bool list = false;
   bool json = false;
   bool quiet = false;
-  ExecutorFlags executor;  // --executor slurm|kubernetes (docs/cluster.md)
+  ExecutorFlags executor;    // --executor slurm|kubernetes (docs/cluster.md)
+  TelemetryFlags telemetry;  // /metrics scraping and GPU power per point
 };
 
 struct LoadedMatrix {
@@ -299,6 +301,8 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
         "give a matrix file or --from-inferencex FILE (exactly one)");
   }
   INFX_ASSIGN_OR_RETURN(store::Labels labels, living::ParseLabels(f.labels));
+  INFX_RETURN_IF_ERROR(
+      telemetry::CheckTelemetryOptions(f.telemetry.Resolved()));
   INFX_ASSIGN_OR_RETURN(LoadedMatrix input, LoadInput(f));
   PrintUnhonoured(input.matrix);
   const std::vector<sweep::Point> grid = sweep::ExpandPoints(input.matrix);
@@ -345,6 +349,7 @@ Status RunSweepCommand(const SweepFlags& f, std::atomic<bool>* cancel) {
   options.progress = f.quiet ? nullptr : &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO) != 0;
   options.cancel = cancel;
+  options.telemetry = f.telemetry.Resolved();
   sweep::SweepSummary summary;
   if (f.plan || !f.sla.empty()) {
     sweep::PlanSweepOptions po;
@@ -420,6 +425,7 @@ void SetupSweep(CLI::App& app) {
                 "print the summary and frontier as JSON");
   cmd->add_flag("--quiet", flags->quiet, "no progress lines");
   AddExecutorFlags(cmd, &flags->executor);
+  AddTelemetryFlags(cmd, flags->telemetry);
   cmd->footer(ExampleFooter(
       "infx sweep examples/quickstart.yaml --db out/quickstart.db --report "
       "out/quickstart.html\n  infx sweep --from-inferencex "

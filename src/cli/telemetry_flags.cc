@@ -40,7 +40,9 @@ void AddTelemetryFlags(CLI::App* cmd, TelemetryFlags& f) {
                   "power_valid is false when samples are further apart (s)")
       ->capture_default_str();
   cmd->add_option("--facility-factor", o.facility_factor,
-                  "All-in power / GPU board power, for tokens per MW")
+                  "All-in power / GPU board power, for tokens per MW (0: "
+                  "auto = the hardware's catalog all-in power / TDP in "
+                  "sweeps, 1.0 in bench)")
       ->capture_default_str();
   cmd->add_option("--expect-gpus", o.expected_num_gpus,
                   "power_valid is false unless this many GPUs report (0: any)")

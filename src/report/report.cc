@@ -10,6 +10,7 @@
 #include "frontier/format.h"
 #include "frontier/prices.h"
 #include "hardware/catalog.h"
+#include "report/power_section.h"
 
 namespace infx::report {
 namespace {
@@ -395,6 +396,7 @@ std::string RenderHtmlReport(const ReportData& d,
   html += SearchSection(options.search_notes);
   html += EvalsSection(analysis);
   html += PointsSection(d, analysis.accuracy);
+  html += PowerSection(d, prices);
   html += ConfigsSection(d, analysis.accuracy);
   html += "<h2>Matrix</h2>\n<pre>" + XmlEscape(d.run.matrix_text) + "</pre>\n";
   html += "</body>\n</html>\n";

@@ -16,6 +16,7 @@
 #include "sweep/engine_build.h"
 #include "sweep/launch_target.h"
 #include "sweep/point_record.h"
+#include "sweep/point_telemetry.h"
 #include "sweep/predict.h"
 #include "sweep/progress.h"
 #include "sweep/redact.h"
@@ -85,10 +86,12 @@ std::string FailureKinds(const metrics::BenchMetrics& m) {
 // options.retry_failed).
 Status StorePoint(const SweepOptions& options, const Point& p,
                   const store::ConfigRecord& identity,
-                  const bench::BenchResult& result, const CacheHygiene& hygiene,
-                  store::ResultsStore& store, int64_t run_id) {
+                  const bench::MeasuredPoint& measured,
+                  const CacheHygiene& hygiene, store::ResultsStore& store,
+                  int64_t run_id) {
   store::PointRecord record =
-      MakePointRecord(options.matrix, p, identity, result, run_id);
+      MakePointRecord(options.matrix, p, identity, measured.result, run_id);
+  AddPointTelemetry(measured, &record);  // sets metrics_json
   record.metrics_json["cache_hygiene"] = hygiene.ToJson();
   if (options.retry_failed) {
     INFX_RETURN_IF_ERROR(store.DeleteFailedPoint(record.key).status());
@@ -135,11 +138,14 @@ void RunConfigPoints(const SweepOptions& options,
       *options.progress << "warning: " << PointLabel(m, p) << ": "
                         << hygiene.detail << "\n";
     }
-    auto result = bench::RunBenchmark(*config);
-    if (!result.ok()) {
-      fail(result.status().message());
+    auto measured = bench::RunBenchmarkWithTelemetry(
+        *config, PointTelemetryOptions(options.telemetry, m,
+                                       m.configs[p.config_index], ep));
+    if (!measured.ok()) {
+      fail(measured.status().message());
       continue;
     }
+    const bench::BenchResult* result = &measured->result;
     if (result->cancelled) {
       fail("interrupted (not stored)");
       return;
@@ -155,7 +161,7 @@ void RunConfigPoints(const SweepOptions& options,
       }
     }
     if (Status stored =
-            StorePoint(options, p, identity, *result, hygiene, store, run_id);
+            StorePoint(options, p, identity, *measured, hygiene, store, run_id);
         !stored.ok()) {
       fail("store: " + stored.message());
       continue;

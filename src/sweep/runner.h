@@ -31,6 +31,7 @@
 #include "sweep/matrix.h"
 #include "sweep/point_record.h"
 #include "sweep/target.h"
+#include "telemetry/session.h"
 
 namespace infx::sweep {
 
@@ -57,6 +58,10 @@ struct SweepOptions {
   std::ostream* progress = nullptr;
   bool progress_is_tty = false;
   std::atomic<bool>* cancel = nullptr;
+  // Server telemetry and GPU power per point (sweep/point_telemetry.h,
+  // docs/telemetry.md); off unless telemetry.enabled (`infx sweep` turns
+  // it on; --no-scrape, --power-source none).
+  telemetry::TelemetryOptions telemetry;
   // RunPoints marks the run finished at its end (false: the caller will,
   // e.g. between refinement rounds of --plan).
   bool finish_run = true;

@@ -71,6 +71,7 @@ class EmulatorTarget : public ServingTarget {
     ep.engine_version = server_->info().engine_version;
     ep.emulated_engine = server_->info().engine;
     ep.engine_version_source = "emulator";
+    ep.serves_dcgm_power = true;
     return ep;
   }
 

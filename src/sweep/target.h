@@ -29,6 +29,9 @@ struct TargetEndpoint {
   std::string command;   // launch command as run (secrets redacted)
   // Emulator: the engine whose calibration times it ("sglang"), "" else.
   std::string emulated_engine;
+  // The target's /metrics also carries DCGM-exporter power families (the
+  // emulator's power model): sweep telemetry reads power there by default.
+  bool serves_dcgm_power = false;
 };
 
 class ServingTarget {

@@ -327,7 +327,17 @@ json PointRow(const RunData& run, const store::PointRecord& p) {
                run.accuracy, p.key.config_key, p.key.concurrency))},
           {"valid", m.valid},
           {"invalid_reasons", m.invalid_reasons},
-          {"recorded_at", p.recorded_at}};
+          {"recorded_at", p.recorded_at},
+          {"power_valid", m.power.measured ? json(m.power.valid) : json()},
+          {"power_invalid_reasons", m.power.invalid_reasons},
+          {"power_source", m.power.source},
+          {"avg_power_w", Num(m.power.avg_power_w)},
+          {"p90_power_w", Num(m.power.p90_power_w)},
+          {"total_gpu_energy_j", Num(m.power.total_gpu_energy_j)},
+          {"joules_per_output_token", Num(m.power.joules_per_output_token)},
+          {"joules_per_total_token", Num(m.power.joules_per_total_token)},
+          {"tokens_per_mw", Num(m.power.tokens_per_mw)},
+          {"facility_factor", Num(m.power.facility_factor)}};
 }
 
 ApiResponse HandleApi(const StoreSnapshot& s, std::string_view target) {

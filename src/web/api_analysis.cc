@@ -118,6 +118,12 @@ double YValue(const store::PointMetrics& m, frontier::YMetric y) {
       return m.tput_per_gpu_output;
     case frontier::YMetric::kInput:
       return m.tput_per_gpu_input;
+    case frontier::YMetric::kTokensPerMw:  // measured only
+      return m.power.valid ? m.power.tokens_per_mw : NAN;
+    case frontier::YMetric::kJoulesPerToken:
+      return m.power.valid
+                 ? m.power.joules_per_total_token * m.power.facility_factor
+                 : NAN;
   }
   return NAN;
 }

@@ -133,6 +133,27 @@ void AppendPointRow(std::string& out, const RunData& run,
   AppendString(out, m.invalid_reasons);
   AppendName(out, "recorded_at");
   AppendString(out, p.recorded_at);
+  // Measured GPU power (store::PointPower; docs/telemetry.md).
+  const store::PointPower& pw = m.power;
+  out += !pw.measured ? R"(,"power_valid":null)"
+         : pw.valid   ? R"(,"power_valid":true)"
+                      : R"(,"power_valid":false)";
+  AppendName(out, "power_invalid_reasons");
+  AppendString(out, pw.invalid_reasons);
+  AppendName(out, "power_source");
+  AppendString(out, pw.source);
+  const std::pair<const char*, double> power[] = {
+      {"avg_power_w", pw.avg_power_w},
+      {"p90_power_w", pw.p90_power_w},
+      {"total_gpu_energy_j", pw.total_gpu_energy_j},
+      {"joules_per_output_token", pw.joules_per_output_token},
+      {"joules_per_total_token", pw.joules_per_total_token},
+      {"tokens_per_mw", pw.tokens_per_mw},
+      {"facility_factor", pw.facility_factor}};
+  for (const auto& [name, value] : power) {
+    AppendName(out, name);
+    AppendNumber(out, value);
+  }
   out += '}';
 }
 
