@@ -28,7 +28,8 @@ std::vector<std::string> Targets(int64_t run_id) {
       "/api/predictions",
       "/api/frontier?format=columns&iso=20,50,100"};
   for (const char* x : {"interactivity", "e2el", "ttft"}) {
-    for (const char* y : {"total", "output", "input"}) {
+    for (const char* y :
+         {"total", "output", "input", "tokens_per_mw", "joules_per_token"}) {
       const std::string q =
           fmt::format("/api/frontier?format=columns&x={}&y={}", x, y);
       t.push_back(q);

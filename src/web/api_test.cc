@@ -140,12 +140,22 @@ TEST_F(ApiTest, FrontierColumnsHoldTheRowsValues) {
           if (std::string(part) == "measured") {
             EXPECT_EQ(m["accuracy_status"][i], p["accuracy_status"]);
           }
+          if (p.contains("y_source")) {
+            EXPECT_EQ(m["y_source"][i], p["y_source"]);
+          }
           ++points;
         }
       }
     }
   }
   EXPECT_GT(points, 0u);
+  // Power y metrics carry where each y came from (no power measured here:
+  // the catalog's watts).
+  json power = Get("/api/frontier?run=1&y=tokens_per_mw&format=columns");
+  const json& pm = power["runs"][0]["scenarios"][0]["curves"][0]["measured"];
+  ASSERT_FALSE(pm["y_source"].empty());
+  EXPECT_EQ(pm["y_source"][0], "catalog");
+  EXPECT_EQ(pm["y_source"].size(), pm["x"].size());
   EXPECT_THAT(Get("/api/frontier?format=csv", 400)["error"].get<std::string>(),
               HasSubstr("'csv'"));
   // `format` is the frontier's own parameter.

@@ -20,12 +20,15 @@ json Number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json Columns(const std::vector<frontier::CurvePoint>& points,
              const AccuracyLookup* accuracy) {
   json x = json::array(), y = json::array(), conc = json::array(),
-       ids = json::array(), status = json::array();
+       ids = json::array(), status = json::array(), source = json::array();
+  bool any_source = false;  // power y metrics: "measured" or "catalog"
   for (const auto& p : points) {
     x.push_back(Number(p.x));
     y.push_back(Number(p.y));
     conc.push_back(p.concurrency);
     ids.push_back(p.point_id);
+    any_source = any_source || !p.y_source.empty();
+    source.push_back(p.y_source.empty() ? json(nullptr) : json(p.y_source));
     if (accuracy) {
       const char* s = accuracy->NameAt(p.config_key, p.concurrency);
       status.push_back(*s ? json(s) : json(nullptr));
@@ -36,6 +39,7 @@ json Columns(const std::vector<frontier::CurvePoint>& points,
               {"concurrency", std::move(conc)},
               {"point_id", std::move(ids)}};
   if (accuracy) out["accuracy_status"] = std::move(status);
+  if (any_source) out["y_source"] = std::move(source);
   return out;
 }
 

@@ -214,6 +214,20 @@ try {
       });
     });
 
+    await check('the y axis offers measured power (J/token) and draws every point with its source', async () => {
+      await page.goto(`${smoke.base}/?view=frontier&invalid=1&y=joules_per_token`, { waitUntil: 'load' });
+      const s = await summaryOf(page);
+      const points = (await getJson(smoke.base, '/api/export.json')).points;
+      assert.deepEqual(drawnCounts(s), expectedCounts(points, true));
+      assert.equal(await page.$eval('select[name=y]', (e) => e.value), 'joules_per_token');
+      const api = await getJson(smoke.base, '/api/frontier?include_invalid=1&y=joules_per_token&format=columns');
+      const measured = api.runs.flatMap((r) => r.scenarios.flatMap((sc) => sc.curves.flatMap(
+        (c) => c.measured.y_source || []))).filter((v) => v === 'measured').length;
+      assert.equal(s.measured_power_points, measured);
+      console.log(`  (${measured} points with measured power)`);
+      assert.deepEqual(errors, []);
+    });
+
     await check('every other view renders without console errors', async () => {
       for (const view of ['iso', 'tco', 'history', 'compare', 'run']) {
         await page.goto(`${smoke.base}/?view=${view}`, { waitUntil: 'load' });

@@ -29,7 +29,10 @@ echarts.use([LineChart, ScatterChart, GridComponent, TooltipComponent, LegendCom
 export const X_METRICS = [['interactivity', 'Interactivity (tok/s/user)'], ['e2el', 'Median E2E latency (ms)'],
   ['ttft', 'Median TTFT (ms)']];
 export const Y_METRICS = [['total', 'Total tok/s/GPU'], ['output', 'Output tok/s/GPU'], ['input', 'Input tok/s/GPU'],
-  ['tok_s_per_mw', 'Total tok/s per MW'], ['usd_per_mtok', '$ per million total tokens']];
+  ['tok_s_per_mw', 'Total tok/s per MW (catalog power)'], ['usd_per_mtok', '$ per million total tokens'],
+  // Measured GPU power (docs/telemetry.md): each point's own where it was
+  // measured, else the catalog's all-in watts; the tooltip says which.
+  ['tokens_per_mw', 'Tokens per MW (measured power)'], ['joules_per_token', 'J per token (measured power)']];
 
 let chart = null;
 // Per series index: {kind, at(i)} for tooltips (null: no tooltip).

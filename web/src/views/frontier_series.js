@@ -21,8 +21,10 @@ export function yTransform(yMetric, book, hardware) {
   return (t) => t;
 }
 
+// The API's y metric for a view's y: the throughputs and the measured
+// power metrics as they are; catalog cost and power derive from total.
 export function baseY(yMetric) {
-  return ['total', 'output', 'input'].includes(yMetric) ? yMetric : 'total';
+  return ['total', 'output', 'input', 'tokens_per_mw', 'joules_per_token'].includes(yMetric) ? yMetric : 'total';
 }
 
 // The /api/frontier request of the frontier view in `state` (also
@@ -65,6 +67,7 @@ export function tooltipHtml(meta, i) {
     ['concurrency', d.concurrency], ['x', fmtNum(d.x, 2)], ['y', fmtNum(d.y, 2)],
   ];
   if (d.kind === 'measured') rows.push(['accuracy', d.accuracy]);
+  if (d.y_source) rows.push(['power', d.y_source === 'measured' ? 'measured' : 'catalog estimate (not measured)']);
   if (d.kind === 'predicted') {
     rows.push(['prediction error', d.measured > 0
       ? `${fmtNum((d.predicted - d.measured) / d.measured * 100, 1)}% tok/s/GPU` : 'no measured point']);
@@ -91,11 +94,12 @@ function addCurve(out, run, sc, c, color, state, book) {
   const large = n > 200;
   out.first.push([{ type: 'scatter', name, data: xy, symbolSize: large ? 4 : 7, color, large, largeThreshold: 200 },
     { kind: 'measured', n, xy, at: (i) => i < n && { ...base('measured', ms, xy, i),
-      accuracy: accuracyText(ms.accuracy_status[i]) } }]);
+      accuracy: accuracyText(ms.accuracy_status[i]), y_source: ms.y_source ? ms.y_source[i] : null } }]);
   out.later.push([{ type: 'line', name, data: xy, showSymbol: false, silent: true, color,
     lineStyle: { width: 1 }, tooltip: { show: false } }, null]);
   out.summary.series.push({ run_id: run.run_id, config_key: c.config_key, isl: sc.isl, osl: sc.osl,
     points: n, predicted: pr.x.length });
+  if (ms.y_source) out.summary.measured_power_points += ms.y_source.filter((v) => v === 'measured').length;
   out.summary.total_points += n;
   if (state.pred === '0' || !pr.x.length) return;
   const pxy = flatXY(pr, ty);
@@ -147,7 +151,7 @@ function addFrontier(out, run, sc, state, book) {
 // chart: first's, then later's (appended when decorating).
 export function buildSeries(data, state, book) {
   const out = { first: [], later: [],
-    summary: { series: [], frontier_points: 0, total_points: 0, invalid_points: 0,
+    summary: { series: [], frontier_points: 0, total_points: 0, invalid_points: 0, measured_power_points: 0,
       include_invalid: state.invalid === '1' } };
   let ci = 0;
   for (const run of data.runs) {
