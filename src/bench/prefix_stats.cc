@@ -44,10 +44,24 @@ std::optional<PrefixCounters> ParsePrefixCounters(std::string_view text) {
                SampleValue(line, "vllm:prefix_cache_hits", &v)) {
       c.hits += v;
       found = true;
+    } else if (SampleValue(line, "vllm:external_prefix_cache_hits_total", &v) ||
+               SampleValue(line, "vllm:external_prefix_cache_hits", &v)) {
+      c.external_hits += v;
     }
   }
   if (!found) return std::nullopt;
   return c;
+}
+
+void SetObserved(const PrefixCounters& before, const PrefixCounters& after,
+                 PrefixCacheStats& s) {
+  s.observed_query_tokens = after.queries - before.queries;
+  s.observed_external_hit_tokens = after.external_hits - before.external_hits;
+  s.observed_hit_tokens =
+      after.hits - before.hits + s.observed_external_hit_tokens;
+  if (s.observed_query_tokens > 0) {
+    s.observed_hit_rate = s.observed_hit_tokens / s.observed_query_tokens;
+  }
 }
 
 nlohmann::json PrefixCacheStatsJson(const PrefixCacheStats& s) {
@@ -59,7 +73,8 @@ nlohmann::json PrefixCacheStatsJson(const PrefixCacheStats& s) {
           {"theoretical_hit_tokens", s.theoretical_hit_tokens},
           {"observed_hit_rate", opt(s.observed_hit_rate)},
           {"observed_query_tokens", s.observed_query_tokens},
-          {"observed_hit_tokens", s.observed_hit_tokens}};
+          {"observed_hit_tokens", s.observed_hit_tokens},
+          {"observed_external_hit_tokens", s.observed_external_hit_tokens}};
 }
 
 std::string PrefixCacheSummary(const PrefixCacheStats& s) {

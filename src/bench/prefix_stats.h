@@ -3,7 +3,9 @@
 // server observed, from the deltas of its Prometheus counters
 // vllm:prefix_cache_queries / vllm:prefix_cache_hits (tokens; `_total`
 // suffixed as prometheus_client exposes them) scraped from GET /metrics
-// at the server root before and after the run.
+// at the server root before and after the run; hits from a KV connector's
+// tier beyond the GPU's (vLLM's CPU offloading, LMCache:
+// vllm:external_prefix_cache_hits) count as hits too.
 //
 // Thread-safety: pure functions, plus one blocking GET in ScrapePrefixCounters.
 #pragma once
@@ -19,8 +21,9 @@
 namespace infx::bench {
 
 struct PrefixCounters {
-  double queries = 0;  // prompt tokens looked up
-  double hits = 0;     // of which cached
+  double queries = 0;        // prompt tokens looked up
+  double hits = 0;           // of which cached
+  double external_hits = 0;  // loaded from a connector's tier (CPU, LMCache)
 };
 
 // Sums every sample of the two counters in Prometheus text; nullopt when
@@ -39,12 +42,18 @@ struct PrefixCacheStats {
   int64_t theoretical_hit_tokens = 0;
   std::optional<double> observed_hit_rate;  // server counters' deltas
   double observed_query_tokens = 0;
-  double observed_hit_tokens = 0;
+  double observed_hit_tokens = 0;           // GPU + external
+  double observed_external_hit_tokens = 0;  // of which external
 };
+
+// The observed fields from the counters scraped before and after a run.
+void SetObserved(const PrefixCounters& before, const PrefixCounters& after,
+                 PrefixCacheStats& stats);
 
 // {"theoretical_hit_rate", "theoretical_prompt_tokens",
 //  "theoretical_hit_tokens", "observed_hit_rate", "observed_query_tokens",
-//  "observed_hit_tokens"} (rates null when unknown).
+//  "observed_hit_tokens", "observed_external_hit_tokens"} (rates null when
+//  unknown).
 nlohmann::json PrefixCacheStatsJson(const PrefixCacheStats& stats);
 // Lines for the human summary ("Prefix hit rate (theoretical): 42.10%").
 std::string PrefixCacheSummary(const PrefixCacheStats& stats);

@@ -278,11 +278,7 @@ Result<BenchResult> RunBenchmark(const BenchConfig& config) {
     if (auto after =
             ScrapePrefixCounters(config.client.base_url, options.authorization,
                                  options.verify_tls)) {
-      PrefixCacheStats& p = *result.prefix_cache;
-      p.observed_query_tokens = after->queries - before->queries;
-      p.observed_hit_tokens = after->hits - before->hits;
-      if (p.observed_query_tokens > 0)
-        p.observed_hit_rate = p.observed_hit_tokens / p.observed_query_tokens;
+      SetObserved(*before, *after, *result.prefix_cache);
     }
   }
   MakeStorable(config.client, &result.records);

@@ -2,6 +2,8 @@
 // come from the performance model (docs/emulator.md). Prints the listening
 // line once ready, then the effective configuration; stops gracefully on
 // SIGINT/SIGTERM.
+#include <fmt/format.h>
+
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -32,6 +34,9 @@ void PrintConfig(const emulator::EmulatorOptions& o,
         {"kv_blocks", info.kv_blocks},
         {"block_size_tokens", info.block_size_tokens},
         {"enable_prefix_caching", o.enable_prefix_caching},
+        {"kv_offloading_size_gib", o.kv_offloading_size_gib},
+        {"kv_offloading_bandwidth_gb_s", o.kv_offloading_bandwidth_gb_s},
+        {"offload_blocks", info.offload_blocks},
         {"max_model_len", info.max_model_len},
         {"max_concurrency_isl1024_osl1024", info.max_concurrency_1k_1k},
         {"max_num_seqs", o.max_num_seqs},
@@ -49,6 +54,12 @@ void PrintConfig(const emulator::EmulatorOptions& o,
   t.AddRow({"KV blocks (" + std::to_string(info.block_size_tokens) + " tokens)",
             std::to_string(info.kv_blocks)});
   t.AddRow({"prefix caching", o.enable_prefix_caching ? "on" : "off"});
+  if (info.offload_blocks > 0) {
+    t.AddRow({"CPU offload tier (blocks)",
+              fmt::format("{} ({:g} GiB, {:g} GB/s)", info.offload_blocks,
+                          o.kv_offloading_size_gib,
+                          o.kv_offloading_bandwidth_gb_s)});
+  }
   t.AddRow({"max model len", std::to_string(info.max_model_len)});
   t.AddRow({"max concurrency (isl=osl=1024)",
             std::to_string(info.max_concurrency_1k_1k)});
@@ -141,6 +152,15 @@ void SetupEmulate(CLI::App& app) {
   cmd->add_flag("--enable-prefix-caching,!--no-enable-prefix-caching",
                 o.enable_prefix_caching,
                 "vLLM automatic prefix caching (default on)");
+  cmd->add_option("--kv-offloading-size", o.kv_offloading_size_gib,
+                  "CPU offload tier for cached prefix blocks, GiB over all "
+                  "GPUs (vLLM --kv-offloading-size; 0 = none)")
+      ->capture_default_str()
+      ->check(FiniteIn(0, 1 << 20));
+  cmd->add_option("--kv-offloading-bandwidth", o.kv_offloading_bandwidth_gb_s,
+                  "host-to-GPU bandwidth per GPU for offloaded blocks, GB/s")
+      ->capture_default_str()
+      ->check(FiniteIn(0.001, 1e6));
   cmd->add_option("--kv-capacity-tokens", o.kv_capacity_tokens,
                   "override KV capacity")
       ->check(IntIn(0, int64_t{1} << 40));

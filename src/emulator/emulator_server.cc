@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/precision.h"
+#include "emulator/offload_tier.h"
 #include "emulator/power_model.h"
 #include "emulator/service.h"
 #include "hardware/catalog.h"
@@ -123,6 +124,18 @@ Status ValidateLimits(const EmulatorOptions& o) {
     return Status::InvalidArgument("--block-size must be in [1, 4096]");
   if (!(o.noise >= 0 && o.noise <= 1))
     return Status::InvalidArgument("--noise must be in [0, 1]");
+  if (!(o.kv_offloading_size_gib >= 0 &&
+        std::isfinite(o.kv_offloading_size_gib)) ||
+      !(o.kv_offloading_bandwidth_gb_s > 0 &&
+        std::isfinite(o.kv_offloading_bandwidth_gb_s))) {
+    return Status::InvalidArgument(
+        "--kv-offloading-size must be >= 0 and --kv-offloading-bandwidth > 0");
+  }
+  if (o.kv_offloading_size_gib > 0 && !o.enable_prefix_caching) {
+    return Status::InvalidArgument(
+        "--kv-offloading-size needs prefix caching (the tier keeps "
+        "prefix-cached blocks)");
+  }
   return Status::Ok();
 }
 
@@ -211,10 +224,16 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
     return Status::FailedPrecondition("no KV-cache capacity left for " +
                                       info.deployment_label);
   }
+  const OffloadSizing offload = SizeOffloadTier(
+      options.kv_offloading_size_gib, options.kv_offloading_bandwidth_gb_s,
+      planned.memory.kv_bytes_per_token_per_gpu, d.parallelism.gpus(),
+      options.block_size);
+  info.offload_blocks = offload.blocks;
   EngineConfig engine_config;
-  engine_config.scheduler = {options.max_num_seqs, options.max_batched_tokens,
-                             info.kv_blocks, options.block_size,
-                             options.enable_prefix_caching};
+  engine_config.scheduler = {
+      options.max_num_seqs, options.max_batched_tokens,    info.kv_blocks,
+      options.block_size,   options.enable_prefix_caching, offload.blocks};
+  engine_config.offload_load_s_per_token = offload.load_s_per_token;
   engine_config.time_scale = options.time_scale;
   engine_config.noise = options.noise;
   engine_config.seed = options.seed;
@@ -307,6 +326,17 @@ http::asio::awaitable<void> EmulatorServer::Impl::Metrics(http::Exchange& ex) {
   w.AddCounter("vllm:prefix_cache_hits_total",
                "Prefix cache hits, in terms of number of cached tokens.",
                labels, static_cast<double>(c.prefix_cache_hits.load()));
+  if (info.offload_blocks > 0) {
+    w.AddCounter("vllm:external_prefix_cache_queries_total",
+                 "External prefix cache queries from KV connector "
+                 "cross-instance cache sharing, in terms of number of "
+                 "queried tokens.",
+                 labels, static_cast<double>(c.external_prefix_queries.load()));
+    w.AddCounter("vllm:external_prefix_cache_hits_total",
+                 "External prefix cache hits from KV connector cross-instance "
+                 "cache sharing, in terms of number of cached tokens.",
+                 labels, static_cast<double>(c.external_prefix_hits.load()));
+  }
   w.AddHistogram("vllm:time_to_first_token_seconds",
                  "Histogram of time to first token in seconds.", labels,
                  metrics.ttft_s.Read());

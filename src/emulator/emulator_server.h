@@ -56,6 +56,12 @@ struct EmulatorOptions {
   // vLLM's automatic prefix caching (on by default, as vLLM V1);
   // emulator/prefix_cache.h.
   bool enable_prefix_caching = true;
+  // CPU offload tier for prefix-cached blocks (emulator/offload_tier.h):
+  // host memory in GiB summed over the GPUs, as vLLM's
+  // --kv-offloading-size (0 = none; needs prefix caching), and the PCIe
+  // host-to-device bandwidth per GPU in GB/s (Gen5 x16: ~50 effective).
+  double kv_offloading_size_gib = 0;
+  double kv_offloading_bandwidth_gb_s = 50;
   // Fraction of HBM the engine may use (vLLM --gpu-memory-utilization);
   // <= 0 keeps the calibration's default.
   double kv_cache_fraction = 0;
@@ -97,6 +103,7 @@ struct EmulatorInfo {
   int64_t kv_capacity_tokens = 0;
   int64_t kv_blocks = 0;  // of block_size_tokens
   int64_t block_size_tokens = 16;
+  int64_t offload_blocks = 0;         // CPU offload tier, blocks; 0 = none
   int64_t max_model_len = 0;          // context length accepted per request
   int64_t max_concurrency_1k_1k = 0;  // largest concurrency at isl=osl=1024
 };

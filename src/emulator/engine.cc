@@ -181,6 +181,10 @@ void Engine::PublishStats() {
                                        std::memory_order_relaxed);
   counters_.prefix_cache_hits.store(scheduler_.prefix_hit_tokens(),
                                     std::memory_order_relaxed);
+  counters_.external_prefix_queries.store(scheduler_.external_query_tokens(),
+                                          std::memory_order_relaxed);
+  counters_.external_prefix_hits.store(scheduler_.external_hit_tokens(),
+                                       std::memory_order_relaxed);
 }
 
 void Engine::Run() {
@@ -209,7 +213,9 @@ void Engine::Run() {
       lock.lock();
       continue;
     }
-    const double model_s = cost_->StepSeconds(plan.shape);
+    const double model_s = cost_->StepSeconds(plan.shape) +
+                           static_cast<double>(plan.loaded_tokens) *
+                               config_.offload_load_s_per_token;
     const double wall_s = model_s * config_.time_scale * NoiseFactor();
     const auto deadline =
         step_start + std::chrono::duration_cast<SteadyClock::duration>(

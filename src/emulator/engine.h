@@ -64,6 +64,10 @@ struct EngineConfig {
   bool realtime_thread = true;
   // The last stretch before a deadline is spun (yielding) instead of slept.
   std::chrono::microseconds spin_before_deadline{200};
+  // Model seconds to load one token's KV from the CPU offload tier (KV
+  // bytes per token per GPU / PCIe bandwidth); added to a step's time per
+  // token it loads.
+  double offload_load_s_per_token = 0;
 };
 
 struct EngineCounters {
@@ -78,6 +82,9 @@ struct EngineCounters {
   std::atomic<int64_t> prefix_cache_queries{0};  // prompt tokens looked up
   std::atomic<int64_t> prefix_cache_hits{0};     // of which cached
   std::atomic<int64_t> prefix_cache_resets{0};
+  // CPU offload tier (vllm:external_prefix_cache_queries / _hits, tokens).
+  std::atomic<int64_t> external_prefix_queries{0};
+  std::atomic<int64_t> external_prefix_hits{0};
 };
 
 class Engine {

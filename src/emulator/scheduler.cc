@@ -1,11 +1,14 @@
 #include "emulator/scheduler.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace infx::emulator {
 
 Scheduler::Scheduler(SchedulerConfig config)
-    : config_(config), cache_(config.num_blocks, config.enable_prefix_caching) {
+    : config_(config),
+      cache_(config.num_blocks, config.enable_prefix_caching),
+      offload_(config.enable_prefix_caching ? config.offload_blocks : 0) {
   config_.block_size_tokens = std::max<int64_t>(1, config_.block_size_tokens);
   config_.max_batched_tokens = std::max<int64_t>(1, config_.max_batched_tokens);
   config_.max_num_seqs = std::max<int64_t>(1, config_.max_num_seqs);
@@ -32,28 +35,40 @@ void Scheduler::Free(Seq& seq) {
 
 // On admission: the longest cached prefix of the prompt counts as
 // computed (at most floor((prompt - 1) / block) blocks, so the last prompt
-// token is always computed, as vLLM).
+// token is always computed, as vLLM): first the GPU's cached blocks, then
+// those that continue the chain in the CPU offload tier (loaded).
 void Scheduler::TakeCachedPrefix(Seq& seq) {
   if (seq.computed > 0 || seq.spec.block_hashes.empty()) return;
+  const std::vector<uint64_t>& hashes = seq.spec.block_hashes;
   const int64_t max_blocks =
       (seq.spec.prompt_tokens - 1) / config_.block_size_tokens;
-  const int64_t hit = cache_.Match(seq.spec.block_hashes, max_blocks);
+  const int64_t hit = cache_.Match(hashes, max_blocks);
+  const int64_t loaded = offload_.Match(hashes, hit, max_blocks - hit);
   if (!seq.counted) {
     seq.counted = true;
     prefix_query_tokens_ += seq.spec.prompt_tokens;
     prefix_hit_tokens_ += hit * config_.block_size_tokens;
+    if (offload_.enabled()) {
+      external_query_tokens_ += seq.spec.prompt_tokens;
+      external_hit_tokens_ += loaded * config_.block_size_tokens;
+    }
   }
-  if (hit == 0) return;
-  cache_.Acquire(seq.spec.block_hashes, hit, seq.holds);
-  seq.computed = hit * config_.block_size_tokens;
+  if (hit > 0) cache_.Acquire(hashes, hit, seq.holds);
+  offload_.Touch(hashes, hit, loaded);
+  seq.computed = (hit + loaded) * config_.block_size_tokens;
+  seq.loading = loaded * config_.block_size_tokens;
 }
 
-// Full prompt blocks computed so far become cached (held by `seq`).
+// Full prompt blocks computed so far become cached (held by `seq`), and
+// are written through to the CPU offload tier.
 void Scheduler::RegisterComputed(Seq& seq) {
   const int64_t full =
       std::min<int64_t>(std::min(seq.computed, seq.spec.prompt_tokens) /
                             config_.block_size_tokens,
                         static_cast<int64_t>(seq.spec.block_hashes.size()));
+  for (; seq.offloaded < full; ++seq.offloaded) {
+    offload_.Store(seq.spec.block_hashes[static_cast<size_t>(seq.offloaded)]);
+  }
   // Blocks [0, holds) are held cached; later ones are plain until here.
   for (auto b = static_cast<int64_t>(seq.holds.size()); b < full; ++b) {
     if (seq.plain == 0) break;
@@ -130,8 +145,10 @@ void Scheduler::ScheduleWaiting(int64_t& budget) {
     if (!Reserve(seq, seq.computed + n)) {
       Free(seq);  // gives back the cached prefix it took
       seq.computed = 0;
+      seq.loading = 0;
       break;
     }
+    plan_.loaded_tokens += std::exchange(seq.loading, 0);
     waiting_.pop_front();
     running_.push_back(seq.spec.id);
     Push(seq, n);
@@ -143,6 +160,7 @@ const StepPlan& Scheduler::Schedule() {
   plan_.seqs.clear();
   plan_.prefill_chunks.clear();
   plan_.preempted = 0;
+  plan_.loaded_tokens = 0;
   int64_t budget = config_.max_batched_tokens;
   ScheduleRunning(budget);
   if (plan_.preempted == 0) ScheduleWaiting(budget);

@@ -6,7 +6,10 @@
 // when the cache runs out, a per-step token budget (max_batched_tokens)
 // with chunked prefill, and max_num_seqs. With prefix caching
 // (emulator/prefix_cache.h) a request admitted with a cached prefix starts
-// with those tokens computed, so only the rest is prefilled.
+// with those tokens computed, so only the rest is prefilled; with a CPU
+// offload tier (emulator/offload_tier.h) the prefix continues in CPU
+// memory, and those blocks are loaded instead of prefilled (the plan
+// counts them in `loaded_tokens`, which the engine prices as a transfer).
 //
 // Pure logic with no clock: Schedule() plans a step, Complete() applies it
 // and reports the tokens it produced. A request produces its first token in
@@ -20,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "emulator/offload_tier.h"
 #include "emulator/prefix_cache.h"
 #include "perf/step_time.h"
 
@@ -31,6 +35,8 @@ struct SchedulerConfig {
   int64_t num_blocks = 0;  // KV-cache capacity in blocks
   int64_t block_size_tokens = 16;
   bool enable_prefix_caching = false;  // vLLM's automatic prefix caching
+  // CPU offload tier capacity in blocks (needs prefix caching); 0 = none.
+  int64_t offload_blocks = 0;
 };
 
 struct SeqSpec {
@@ -55,6 +61,9 @@ struct StepPlan {
   std::vector<perf::PrefillChunk> prefill_chunks;  // backing for shape
   perf::BatchShape shape;                          // spans prefill_chunks
   int64_t preempted = 0;  // requests preempted while planning
+  // Prompt tokens loaded from the CPU offload tier for requests admitted
+  // in this step (not prefilled; the engine adds their transfer time).
+  int64_t loaded_tokens = 0;
   bool empty() const { return seqs.empty(); }
 };
 
@@ -91,9 +100,18 @@ class Scheduler {
   // request at its first admission (vllm:prefix_cache_queries / _hits).
   int64_t prefix_query_tokens() const { return prefix_query_tokens_; }
   int64_t prefix_hit_tokens() const { return prefix_hit_tokens_; }
+  // With the CPU offload tier: prompt tokens looked up in it and found
+  // there beyond the GPU hit, once per request (vLLM's
+  // vllm:external_prefix_cache_queries / _hits).
+  int64_t external_query_tokens() const { return external_query_tokens_; }
+  int64_t external_hit_tokens() const { return external_hit_tokens_; }
+  bool offload_enabled() const { return offload_.enabled(); }
   // Drops every cached prefix (POST /reset_prefix_cache); returns how many
   // blocks were uncached.
-  int64_t ResetPrefixCache() { return cache_.Reset(); }
+  int64_t ResetPrefixCache() {
+    offload_.Reset();
+    return cache_.Reset();
+  }
   const SchedulerConfig& config() const { return config_; }
 
  private:
@@ -104,6 +122,8 @@ class Scheduler {
     int64_t plain = 0;             // uncached blocks held
     std::vector<BlockHold> holds;  // cached blocks held (prompt order)
     bool counted = false;          // prefix-cache query counted
+    int64_t loading = 0;    // tokens to load from the CPU tier on admission
+    int64_t offloaded = 0;  // full prompt blocks written to the CPU tier
     int64_t blocks() const {
       return plain + static_cast<int64_t>(holds.size());
     }
@@ -121,6 +141,7 @@ class Scheduler {
 
   SchedulerConfig config_;
   PrefixCache cache_;
+  OffloadTier offload_;
   std::unordered_map<uint64_t, Seq> seqs_;
   std::vector<uint64_t> running_;  // admission order
   std::deque<uint64_t> waiting_;
@@ -128,6 +149,8 @@ class Scheduler {
   int64_t total_preemptions_ = 0;
   int64_t prefix_query_tokens_ = 0;
   int64_t prefix_hit_tokens_ = 0;
+  int64_t external_query_tokens_ = 0;
+  int64_t external_hit_tokens_ = 0;
 };
 
 }  // namespace infx::emulator
