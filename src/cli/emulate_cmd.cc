@@ -114,6 +114,8 @@ void SetupEmulate(CLI::App& app) {
   cmd->add_option("--engine", o.engine,
                   "whose calibration times the steps: vllm|sglang|trtllm")
       ->capture_default_str();
+  cmd->add_option("--calibration", o.calibration_file,
+                  "calibration file timing the steps (docs/calibration.md)");
   cmd->add_option("--hardware-file", o.hardware_file,
                   "hardware additions and overrides (docs/hardware.md)");
   cmd->add_option("--tp", o.tp, "tensor parallel size")

@@ -45,6 +45,7 @@ struct SweepFlags {
   std::string report_path;    // "" = infx-report-run<ID>.html
   std::string url;            // overrides the target with a running server
   std::string hardware_file;  // hardware additions (--hardware-file)
+  std::string calibration_file;  // planner calibration (--calibration)
   bool resume = false;
   bool retry_failed = false;
   bool plan = false;
@@ -99,6 +100,16 @@ Result<LoadedMatrix> LoadInput(const SweepFlags& f) {
     for (std::string line; std::getline(lines, line);) {
       out.text += "#   " + line + "\n";
     }
+  }
+  if (!f.calibration_file.empty()) {
+    out.matrix.calibration_file = f.calibration_file;
+  }
+  // The calibrations in force are kept with the run's matrix text.
+  for (const std::string& cal : {out.matrix.calibration_file,
+                                 out.matrix.target.emulator.calibration}) {
+    if (cal.empty()) continue;
+    INFX_ASSIGN_OR_RETURN(std::string text, ReadFile(cal));
+    out.text += "\n# calibration " + cal + "\n" + text;
   }
   return out;
 }
@@ -394,6 +405,10 @@ void SetupSweep(CLI::App& app) {
                   "hardware additions and overrides (docs/hardware.md); "
                   "hardware names neither built in nor defined here are "
                   "errors");
+  cmd->add_option("--calibration", flags->calibration_file,
+                  "calibration file for the planner's predictions "
+                  "(docs/calibration.md); overrides the matrix's "
+                  "`calibration:`");
   cmd->add_flag("--resume", flags->resume,
                 "continue the latest run of this matrix (or --run ID), "
                 "skipping stored points");

@@ -14,6 +14,7 @@
 #include "emulator/service.h"
 #include "hardware/catalog.h"
 #include "model/model_loader.h"
+#include "perf/calibration_file.h"
 #include "perf/cost_model.h"
 #include "perf/deployment.h"
 #include "perf/memory.h"
@@ -97,8 +98,10 @@ Result<Planned> PlanDeployment(const EmulatorOptions& o) {
   p.deployment.kv_precision = *kv;
   p.deployment.parallelism = {o.tp, o.pp, o.ep, o.dp_attention};
   p.deployment.engine = *engine;
-  p.deployment.calibration =
-      perf::DefaultCalibration(p.deployment.hardware, *engine);
+  auto calibration = perf::CalibrationFor(
+      o.calibration_file, p.deployment.hardware, *engine, o.engine_version);
+  if (!calibration.ok()) return calibration.status().WithContext("--calibration");
+  p.deployment.calibration = *calibration;
   if (o.kv_cache_fraction > 0) {
     if (!(o.kv_cache_fraction <= 1)) {
       return Status::InvalidArgument("--kv-cache-fraction must be in (0, 1]");

@@ -40,6 +40,9 @@ struct EmulatorOptions {
   // Whose calibration times the steps: vllm | sglang | trtllm
   // (perf::DefaultCalibration); "" = vllm.
   std::string engine = "vllm";
+  // Calibration file (docs/calibration.md) whose entry for this hardware
+  // and engine times the steps instead of the defaults; "" = defaults.
+  std::string calibration_file;
   int tp = 1;
   int pp = 1;
   int ep = 1;

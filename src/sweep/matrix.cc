@@ -307,7 +307,8 @@ Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
       CheckKeys(root,
                 {"name", "seed", "target", "defaults", "configs", "workloads",
                  "concurrency", "repetitions", "prompts", "warmup_requests",
-                 "point_timeout_s", "endpoint", "eval", "executor"},
+                 "point_timeout_s", "endpoint", "eval", "executor",
+                 "calibration"},
                 source));
   INFX_ASSIGN_OR_RETURN(m.name, yamlf::String(root, "name", "sweep", source));
   INFX_ASSIGN_OR_RETURN(int64_t seed,
@@ -315,6 +316,8 @@ Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
                                    {0, std::numeric_limits<int64_t>::max()}));
   m.seed = static_cast<uint64_t>(seed);
   INFX_ASSIGN_OR_RETURN(m.target, ParseTarget(root, source));
+  INFX_ASSIGN_OR_RETURN(m.calibration_file,
+                        yamlf::String(root, "calibration", "", source));
   // Read by the executor module (docs/cluster.md), opaque here.
   if (root["executor"]) m.executor = YAML::Clone(root["executor"]);
   INFX_ASSIGN_OR_RETURN(BlockDefaults defaults, ParseDefaults(root, source));
@@ -440,7 +443,15 @@ Result<Matrix> ParseMatrix(const YAML::Node& root, const std::string& source) {
 
 Result<Matrix> LoadMatrixFile(const std::string& path) {
   INFX_ASSIGN_OR_RETURN(YAML::Node root, ReadYamlFile(path));
-  return ParseMatrix(root, path);
+  INFX_ASSIGN_OR_RETURN(Matrix m, ParseMatrix(root, path));
+  // Calibration files named in the matrix are relative to it.
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  for (std::string* f : {&m.calibration_file, &m.target.emulator.calibration}) {
+    if (!f->empty() && std::filesystem::path(*f).is_relative()) {
+      *f = (dir / *f).string();
+    }
+  }
+  return m;
 }
 
 std::vector<Point> ExpandPoints(const Matrix& matrix) {

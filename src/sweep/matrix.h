@@ -130,6 +130,10 @@ struct EmulatorTargetSpec {
   // the sweep resets it before each point (sweep/cache_hygiene.h), so turn
   // it on for trace workloads whose shared prefixes should be cached.
   bool prefix_caching = false;
+  // Calibration file timing the emulator (`target.emulator.calibration`),
+  // independent of the planner's: tests hide the truth from the fitter
+  // this way; "" = the engine's defaults.
+  std::string calibration;
 };
 
 struct LaunchSpec {
@@ -225,6 +229,9 @@ struct Matrix {
   // Hardware additions and overrides (`infx sweep --hardware-file`); "" =
   // the built-in catalog only. Hardware names outside it are errors.
   std::string hardware_file;
+  // Calibration file the planner's predictions use (`calibration:` or
+  // `infx sweep --calibration`, docs/calibration.md); "" = defaults.
+  std::string calibration_file;
   // Fields read but not honoured, one line each ("spec-decoding: mtp in
   // dsr1-fp8-h200-sglang-mtp (not emulated)"). Never dropped silently.
   std::vector<std::string> unhonoured;

@@ -7,6 +7,7 @@
 #include "hardware/catalog.h"
 #include "model/model_loader.h"
 #include "perf/calibration.h"
+#include "perf/calibration_file.h"
 #include "perf/cost_model.h"
 #include "perf/memory.h"
 
@@ -14,7 +15,9 @@ namespace infx::sweep {
 
 Result<perf::Deployment> DeploymentFor(const ServingConfig& config,
                                        const EmulatorTargetSpec& emulator,
-                                       const std::string& hardware_file) {
+                                       const std::string& hardware_file,
+                                       const std::string& calibration_file,
+                                       const std::string& engine_version) {
   if (config.disaggregated()) {
     return Status::FailedPrecondition(
         fmt::format("{}: predictions for disaggregated configs are not wired",
@@ -42,7 +45,9 @@ Result<perf::Deployment> DeploymentFor(const ServingConfig& config,
   d.parallelism.pp = config.pp;
   d.parallelism.ep = config.ep;
   d.parallelism.dp_attention = config.dp_attention;
-  d.calibration = perf::DefaultCalibration(d.hardware, d.engine);
+  INFX_ASSIGN_OR_RETURN(d.calibration,
+                        perf::CalibrationFor(calibration_file, d.hardware,
+                                             d.engine, engine_version));
   if (emulator.kv_cache_fraction > 0) {
     d.calibration.memory_utilization = emulator.kv_cache_fraction;
   }
@@ -55,7 +60,7 @@ Result<perf::ServingPoint> PredictPoint(const Matrix& matrix, int config_index,
   INFX_ASSIGN_OR_RETURN(
       perf::Deployment d,
       DeploymentFor(matrix.configs[config_index], matrix.target.emulator,
-                    matrix.hardware_file));
+                    matrix.hardware_file, matrix.calibration_file));
   const perf::CostModel costs = perf::BuildCostModel(d);
   const perf::MemoryPlan memory = perf::PlanMemory(d);
   if (!memory.fits) {

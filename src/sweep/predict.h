@@ -20,10 +20,14 @@ namespace infx::sweep {
 
 // The perf deployment of an aggregated config; FailedPrecondition for a
 // disaggregated one, NotFound for an unknown model or GPU.
-// `hardware_file` adds to the built-in hardware catalog (--hardware-file).
-Result<perf::Deployment> DeploymentFor(const ServingConfig& config,
-                                       const EmulatorTargetSpec& emulator,
-                                       const std::string& hardware_file = "");
+// `hardware_file` adds to the built-in hardware catalog (--hardware-file);
+// `calibration_file` (docs/calibration.md) replaces the default calibration
+// with its entry for the config's hardware and engine.
+Result<perf::Deployment> DeploymentFor(
+    const ServingConfig& config, const EmulatorTargetSpec& emulator,
+    const std::string& hardware_file = "",
+    const std::string& calibration_file = "",
+    const std::string& engine_version = "");
 
 // Predicted serving point of `config` on `workload` at `concurrency`, with
 // the emulator target's scheduler limits.

@@ -56,6 +56,7 @@ class EmulatorTarget : public ServingTarget {
     o.answer_accuracy = spec_.answer_accuracy;
     o.engine_version = spec_.version;
     o.enable_prefix_caching = spec_.prefix_caching;
+    o.calibration_file = spec_.calibration;
     auto server = emulator::EmulatorServer::Start(o);
     if (!server.ok()) {
       return server.status().WithContext(

@@ -39,7 +39,8 @@ Result<EmulatorTargetSpec> ParseEmulator(const YAML::Node& e,
   INFX_RETURN_IF_ERROR(
       CheckKeys(e,
                 {"time_scale", "noise", "max_num_seqs", "max_batched_tokens",
-                 "kv_cache_fraction", "version", "prefix_caching"},
+                 "kv_cache_fraction", "version", "prefix_caching",
+                 "calibration"},
                 we));
   EmulatorTargetSpec em;
   INFX_ASSIGN_OR_RETURN(em.time_scale, yamlf::Double(e, "time_scale", 1.0, we));
@@ -59,6 +60,8 @@ Result<EmulatorTargetSpec> ParseEmulator(const YAML::Node& e,
   INFX_ASSIGN_OR_RETURN(em.version, yamlf::String(e, "version", "", we));
   INFX_ASSIGN_OR_RETURN(em.prefix_caching,
                         yamlf::Bool(e, "prefix_caching", false, we));
+  INFX_ASSIGN_OR_RETURN(em.calibration,
+                        yamlf::String(e, "calibration", "", we));
   return em;
 }
 

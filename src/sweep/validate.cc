@@ -9,6 +9,7 @@
 #include "bench/runner.h"
 #include "common/precision.h"
 #include "model/model_loader.h"
+#include "perf/calibration_file.h"
 #include "perf/deployment.h"
 #include "sweep/http_probe.h"
 #include "sweep/launch_target.h"
@@ -62,6 +63,30 @@ void CheckLaunch(const LaunchSpec& launch, const ServingConfig& c, Add add) {
   }
 }
 
+// Calibration files in force apply to the config's hardware and engine.
+template <typename Add>
+void CheckCalibrations(const Matrix& m, const ServingConfig& c,
+                       const hardware::HardwareCatalog& catalog, bool emulated,
+                       Add add) {
+  auto hw = catalog.Find(c.hardware);
+  auto engine = perf::ParseEngine(c.engine);
+  if (!hw.ok() || !engine.ok()) return;
+  if (!m.calibration_file.empty()) {
+    if (auto cal = perf::CalibrationFor(m.calibration_file, *hw, *engine);
+        !cal.ok()) {
+      add("calibration: " + cal.status().message());
+    }
+  }
+  const EmulatorTargetSpec& em = m.target.emulator;
+  if (emulated && !em.calibration.empty()) {
+    if (auto cal =
+            perf::CalibrationFor(em.calibration, *hw, *engine, em.version);
+        !cal.ok()) {
+      add("target.emulator.calibration: " + cal.status().message());
+    }
+  }
+}
+
 void CheckConfig(const Matrix& m, const ServingConfig& c,
                  const hardware::HardwareCatalog& catalog, Problems& problems) {
   const std::string key = c.Key();
@@ -97,6 +122,7 @@ void CheckConfig(const Matrix& m, const ServingConfig& c,
   }
   if (m.target.kind == TargetKind::kLaunch)
     CheckLaunch(m.target.launch, c, add);
+  CheckCalibrations(m, c, catalog, emulated, add);
 }
 
 // Trace workloads: the file exists, and no two workloads share the lengths
