@@ -297,5 +297,44 @@ TEST_F(PgStoreTest, FrontierCommandGivesSameJsonForBothStores) {
   EXPECT_EQ(a["scenarios"], b["scenarios"]);
 }
 
+// Calibration fits (schema 5) are kept with their run on both backends.
+TEST_F(PgStoreTest, CalibrationFitsAreKeptWithTheirRun) {
+  auto pg = store::OpenResultsStore(url_);
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  auto lite = store::OpenResultsStore(":memory:");
+  ASSERT_TRUE(lite.ok());
+  for (store::ResultsStore* s : {pg->get(), lite->get()}) {
+    auto run1 = s->CreateRun({"m: 1\n", "0.1.0", "abc", "host", ""});
+    auto run2 = s->CreateRun({"m: 2\n", "0.1.0", "abc", "host", ""});
+    ASSERT_TRUE(run1.ok() && run2.ok());
+    store::CalibrationFitRecord fit;
+    fit.run_id = *run1;
+    fit.hardware = "h200";
+    fit.engine = "vllm";
+    fit.fit = {{"factors", {{"gemm_mfu", {{"value", 0.434}}}}}};
+    auto id1 = s->InsertCalibrationFit(fit);
+    ASSERT_TRUE(id1.ok()) << s->Describe() << ": " << id1.status().ToString();
+    fit.run_id = *run2;
+    fit.engine_version = "0.10.2";
+    fit.fit["factors"]["gemm_mfu"]["value"] = 0.5;
+    ASSERT_TRUE(s->InsertCalibrationFit(fit).ok());
+    fit.run_id = *run2 + 100;  // no such run
+    EXPECT_FALSE(s->InsertCalibrationFit(fit).ok()) << s->Describe();
+
+    auto first = s->ListCalibrationFits(*run1);
+    ASSERT_TRUE(first.ok())
+        << s->Describe() << ": " << first.status().ToString();
+    ASSERT_EQ(first->size(), 1u) << s->Describe();
+    EXPECT_EQ((*first)[0].fit_id, *id1);
+    EXPECT_DOUBLE_EQ((*first)[0].fit["factors"]["gemm_mfu"]["value"], 0.434);
+    auto all = s->ListCalibrationFits(0);
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->size(), 2u) << s->Describe();
+    EXPECT_EQ((*all)[1].run_id, *run2);
+    EXPECT_EQ((*all)[1].engine_version, "0.10.2");
+    EXPECT_FALSE((*all)[1].recorded_at.empty());
+  }
+}
+
 }  // namespace
 }  // namespace infx

@@ -33,7 +33,7 @@
 namespace infx::store {
 
 // Highest schema version this binary reads and writes.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Run status strings stored in RunRecord::status.
 inline constexpr std::string_view kRunRunning = "running";
@@ -212,6 +212,19 @@ struct EvalRecord {
   std::string recorded_at;  // set by the store
 };
 
+// A calibration fitted to a run's points (`infx calibrate`), kept with the
+// run so a fitted factor's drift over runs is visible (schema 5).
+struct CalibrationFitRecord {
+  int64_t fit_id = 0;  // assigned by the store
+  int64_t run_id = 0;
+  std::string hardware;        // "h200"
+  std::string engine;          // "vllm"
+  std::string engine_version;  // "" = unknown or several
+  // The `infx calibrate --json` document (factors, residuals, errors).
+  nlohmann::json fit = nlohmann::json::object();
+  std::string recorded_at;  // set by the store
+};
+
 class ResultsStore {
  public:
   virtual ~ResultsStore() = default;
@@ -262,6 +275,23 @@ class ResultsStore {
   // Evals. Returns the new eval_id.
   virtual Result<int64_t> InsertEval(const EvalRecord& eval) = 0;
   virtual Result<std::vector<EvalRecord>> ListEvals(int64_t run_id) = 0;
+
+  // Calibration fits (schema 5). InsertCalibrationFit returns the new
+  // fit_id; NotFound for an unknown run. Stores that keep no fits (result
+  // files) say so (FailedPrecondition).
+  virtual Result<int64_t> InsertCalibrationFit(
+      const CalibrationFitRecord& fit) {
+    return Status::FailedPrecondition(
+        "this store keeps no calibration fits (run " +
+        std::to_string(fit.run_id) + ")");
+  }
+  // Fits of one run (0 = every run), oldest first.
+  virtual Result<std::vector<CalibrationFitRecord>> ListCalibrationFits(
+      int64_t run_id) {
+    return Status::FailedPrecondition(
+        "this store keeps no calibration fits (run " + std::to_string(run_id) +
+        ")");
+  }
 };
 
 // Opens (creating and migrating if needed) a store. "postgresql://..." or

@@ -126,6 +126,21 @@ CREATE TABLE point_metrics_raw (
 );
 )sql";
 
+// Schema 5: calibration fits kept with the run they came from (issue 17;
+// docs/store.md, docs/calibration.md).
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE calibration_fits (
+  fit_id {pk},
+  run_id {bigint} NOT NULL REFERENCES runs (run_id),
+  hardware TEXT NOT NULL,
+  engine TEXT NOT NULL,
+  engine_version TEXT NOT NULL,
+  fit_json TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX calibration_fits_by_run ON calibration_fits (run_id);
+)sql";
+
 void ReplaceAll(std::string& text, const std::string& from,
                 const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos;
@@ -182,6 +197,7 @@ const std::vector<Migration>& Migrations() {
       {2, "run and config provenance, canary, point series_key", kSchemaV2},
       {3, "point validity (valid, invalid_reasons)", kSchemaV3},
       {4, "point GPU power and energy, raw /metrics samples", kSchemaV4},
+      {5, "calibration fits", kSchemaV5},
   };
   return kMigrations;
 }

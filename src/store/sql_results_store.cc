@@ -374,6 +374,47 @@ class SqlResultsStore final : public ResultsStore {
     return out;
   }
 
+  Result<int64_t> InsertCalibrationFit(
+      const CalibrationFitRecord& fit) override {
+    return InTransaction<int64_t>([&]() -> Result<int64_t> {
+      INFX_RETURN_IF_ERROR(GetRun(fit.run_id).status());
+      INFX_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query(
+              "INSERT INTO calibration_fits (run_id, hardware, "
+              "engine, engine_version, fit_json, recorded_at) VALUES "
+              "($1, $2, $3, $4, $5, $6) RETURNING fit_id",
+              {fit.run_id, fit.hardware, fit.engine, fit.engine_version,
+               DumpJson(fit.fit), NowUtcIso8601()}));
+      return ParseStoredInt(rows.at(0).at(0), "fit_id");
+    });
+  }
+
+  Result<std::vector<CalibrationFitRecord>> ListCalibrationFits(
+      int64_t run_id) override {
+    const std::string select =
+        "SELECT fit_id, run_id, hardware, engine, engine_version, fit_json, "
+        "recorded_at FROM calibration_fits ";
+    INFX_ASSIGN_OR_RETURN(
+        auto rows,
+        run_id == 0 ? conn_->Query(select + "ORDER BY fit_id", {})
+                    : conn_->Query(select + "WHERE run_id = $1 ORDER BY fit_id",
+                                   {run_id}));
+    std::vector<CalibrationFitRecord> out;
+    for (const SqlRow& row : rows) {
+      CalibrationFitRecord f;
+      INFX_ASSIGN_OR_RETURN(f.fit_id, ParseStoredInt(row[0], "fit_id"));
+      INFX_ASSIGN_OR_RETURN(f.run_id, ParseStoredInt(row[1], "run_id"));
+      f.hardware = row[2].value_or("");
+      f.engine = row[3].value_or("");
+      f.engine_version = row[4].value_or("");
+      INFX_ASSIGN_OR_RETURN(f.fit, LoadJson(row[5], "calibration fit"));
+      f.recorded_at = row[6].value_or("");
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+
  private:
   // Points matching `where` (over aliases p and c) with one parameter $1.
   Result<std::vector<PointRecord>> QueryPoints(const std::string& where,
