@@ -414,4 +414,26 @@ Result<FitResult> FitCalibration(const std::vector<MeasuredPoint>& points,
   return out;
 }
 
+Result<FitResult> EvaluateCalibration(const std::vector<MeasuredPoint>& points,
+                                      const perf::Calibration& calibration) {
+  if (points.empty()) {
+    return Status::FailedPrecondition("no valid measured point to evaluate");
+  }
+  FitResult out;
+  INFX_RETURN_IF_ERROR(CheckOneGroup(points, out));
+  perf::Calibration base = points.front().deployment.calibration;
+  perf::Calibration given = calibration;
+  for (const std::string& name : DefaultFitFactors()) {
+    FactorFit f;
+    f.name = name;
+    f.default_value = *perf::CalibrationNumber(base, name);
+    f.value = f.ci_low = f.ci_high = *perf::CalibrationNumber(given, name);
+    f.reason = "given, not fitted";
+    out.factors.push_back(f);
+  }
+  out.calibration = calibration;
+  FillResiduals(points, base, calibration, out);
+  return out;
+}
+
 }  // namespace infx::calibrate

@@ -79,4 +79,12 @@ struct FitResult {
 Result<FitResult> FitCalibration(const std::vector<MeasuredPoint>& points,
                                  const FitOptions& options);
 
+// No fit: `points` (one hardware and engine) predicted with the defaults
+// and with `calibration` (e.g. a file fitted on other points), as
+// residuals and median errors; the factors carry the given values
+// (identifiable false, "given, not fitted"). How held-out error on points
+// a calibration never saw is measured (`infx calibrate --evaluate FILE`).
+Result<FitResult> EvaluateCalibration(const std::vector<MeasuredPoint>& points,
+                                      const perf::Calibration& calibration);
+
 }  // namespace infx::calibrate

@@ -91,38 +91,51 @@ nlohmann::json FitJson(const FitResult& fit, const FitSource& source) {
     if (r.has_loo) j["loo_error"] = r.loo_error;
     residuals.push_back(j);
   }
-  return {{"hardware", fit.hardware},
-          {"engine", fit.engine},
-          {"engine_version", fit.engine_version},
-          {"store", source.store},
-          {"run_id", source.run_id},
-          {"points", source.points},
-          {"skipped", source.skipped},
-          {"factors", factors},
-          {"residuals", residuals},
-          {"median_abs_error", fit.median_abs_error},
-          {"median_abs_error_default", fit.median_abs_error_default},
-          {"median_abs_error_tpot", fit.median_abs_error_tpot},
-          {"leave_one_config_out",
-           {{"configs", fit.loo_configs},
-            {"median_abs_error", fit.loo_median_abs_error}}},
-          {"solver", fit.solver_summary}};
+  nlohmann::json out = {
+      {"hardware", fit.hardware},
+      {"engine", fit.engine},
+      {"engine_version", fit.engine_version},
+      {"store", source.store},
+      {"run_id", source.run_id},
+      {"points", source.points},
+      {"skipped", source.skipped},
+      {"factors", factors},
+      {"residuals", residuals},
+      {"median_abs_error", fit.median_abs_error},
+      {"median_abs_error_default", fit.median_abs_error_default},
+      {"median_abs_error_tpot", fit.median_abs_error_tpot},
+      {"leave_one_config_out",
+       {{"configs", fit.loo_configs},
+        {"median_abs_error", fit.loo_median_abs_error}}},
+      {"solver", fit.solver_summary}};
+  if (!source.evaluated_file.empty()) {
+    out["evaluated_file"] = source.evaluated_file;
+  }
+  return out;
 }
 
 std::string FitText(const FitResult& fit, const FitSource& source) {
   std::ostringstream out;
-  out << fmt::format("calibration of {} / {}{} from run {} ({} points)\n\n",
-                     fit.hardware, fit.engine,
-                     fit.engine_version.empty() ? "" : " " + fit.engine_version,
-                     source.run_id, source.points);
-  Table factors(
-      {"factor", "default", "fitted", "95% low", "95% high", "identifiable"});
+  const bool given = !source.evaluated_file.empty();
+  out << fmt::format(
+      "calibration of {} / {}{} {} run {} ({} points)\n\n", fit.hardware,
+      fit.engine, fit.engine_version.empty() ? "" : " " + fit.engine_version,
+      given ? "from " + source.evaluated_file + ", not fitted, on" : "from",
+      source.run_id, source.points);
+  Table factors(given ? std::vector<std::string>{"factor", "default", "given"}
+                      : std::vector<std::string>{"factor", "default", "fitted",
+                                                 "95% low", "95% high",
+                                                 "identifiable"});
   for (const FactorFit& f : fit.factors) {
-    factors.AddRow({f.name, fmt::format("{:.4g}", f.default_value),
-                    fmt::format("{:.4g}", f.value),
-                    fmt::format("{:.4g}", f.ci_low),
-                    fmt::format("{:.4g}", f.ci_high),
-                    f.identifiable ? "yes" : "no: " + f.reason});
+    std::vector<std::string> row = {f.name,
+                                    fmt::format("{:.4g}", f.default_value),
+                                    fmt::format("{:.4g}", f.value)};
+    if (!given) {
+      row.insert(row.end(), {fmt::format("{:.4g}", f.ci_low),
+                             fmt::format("{:.4g}", f.ci_high),
+                             f.identifiable ? "yes" : "no: " + f.reason});
+    }
+    factors.AddRow(std::move(row));
   }
   factors.Print(out);
   Table res({"config", "isl/osl", "conc", "measured", "default", "fitted",
@@ -136,11 +149,19 @@ std::string FitText(const FitResult& fit, const FitSource& source) {
   }
   out << "\n";
   res.Print(out);
-  out << fmt::format(
-      "\nmedian |error| of output tok/s/GPU: {:.1f}% with defaults, {:.1f}% "
-      "fitted, {:.1f}% held out ({} configs left out in turn)\n",
-      100 * fit.median_abs_error_default, 100 * fit.median_abs_error,
-      100 * fit.loo_median_abs_error, fit.loo_configs);
+  if (given) {
+    out << fmt::format(
+        "\nmedian |error| of output tok/s/GPU: {:.1f}% with defaults, {:.1f}% "
+        "with {}\n",
+        100 * fit.median_abs_error_default, 100 * fit.median_abs_error,
+        source.evaluated_file);
+  } else {
+    out << fmt::format(
+        "\nmedian |error| of output tok/s/GPU: {:.1f}% with defaults, {:.1f}% "
+        "fitted, {:.1f}% held out ({} configs left out in turn)\n",
+        100 * fit.median_abs_error_default, 100 * fit.median_abs_error,
+        100 * fit.loo_median_abs_error, fit.loo_configs);
+  }
   for (const std::string& s : source.skipped) out << "skipped: " << s << "\n";
   return out.str();
 }

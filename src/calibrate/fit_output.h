@@ -21,6 +21,8 @@ struct FitSource {
   int64_t run_id = 0;
   size_t points = 0;
   std::vector<std::string> skipped;  // points left out, with reasons
+  // `--evaluate FILE`: the calibration was read from FILE, not fitted.
+  std::string evaluated_file;
 };
 
 // The calibration file: hardware, engine, engine_version, factors (every

@@ -125,5 +125,34 @@ TEST(CalibrationFitTest, RefusesMixedGroupsAndTooFewPoints) {
   EXPECT_NE(bad.status().message().find("'gemm'"), std::string::npos);
 }
 
+TEST(CalibrationFitTest, EvaluatesAGivenCalibrationOnPointsItNeverSaw) {
+  // Fit on one half of the configs, evaluate on the other: what
+  // `infx calibrate --evaluate FILE` reports as held-out error.
+  const std::vector<perf::Deployment> ds = {
+      MakeDeployment("qwen3-0.6b", 1), MakeDeployment("llama-3.1-8b", 1),
+      MakeDeployment("llama-3.1-8b", 2), MakeDeployment("qwen3-32b", 2)};
+  perf::Calibration truth = ds[0].calibration;
+  truth.gemm_mfu *= 0.7;
+  truth.step_overhead_s *= 1.35;
+  FitOptions o;
+  o.leave_one_out = false;
+  auto fit = FitCalibration(Generate({ds[0], ds[2]}, truth), o);
+  ASSERT_TRUE(fit.ok()) << fit.status().message();
+  const std::vector<MeasuredPoint> test = Generate({ds[1], ds[3]}, truth);
+  auto held_out = EvaluateCalibration(test, fit->calibration);
+  ASSERT_TRUE(held_out.ok()) << held_out.status().message();
+  EXPECT_EQ(held_out->residuals.size(), test.size());
+  EXPECT_GT(held_out->median_abs_error_default, 0.03);
+  EXPECT_LT(held_out->median_abs_error, 0.02);
+  EXPECT_DOUBLE_EQ(Factor(*held_out, "gemm_mfu").value,
+                   fit->calibration.gemm_mfu);
+  EXPECT_FALSE(Factor(*held_out, "gemm_mfu").identifiable);
+  // The defaults themselves leave the defaults' error.
+  auto same = EvaluateCalibration(test, ds[0].calibration);
+  ASSERT_TRUE(same.ok());
+  EXPECT_DOUBLE_EQ(same->median_abs_error, same->median_abs_error_default);
+  EXPECT_FALSE(EvaluateCalibration({}, truth).ok());
+}
+
 }  // namespace
 }  // namespace infx::calibrate

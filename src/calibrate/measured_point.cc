@@ -136,7 +136,8 @@ Result<LoadedPoints> LoadMeasuredPoints(store::ResultsStore& store,
     const std::string where =
         fmt::format("{} isl={} osl={} conc={}", p.key.config_key, p.key.isl,
                     p.key.osl, p.key.concurrency);
-    if (p.metrics.completed == 0 || !p.metrics.valid ||
+    if (p.metrics.completed == 0 ||
+        (!p.metrics.valid && !filter.include_invalid) ||
         !(Positive(p.metrics.tput_per_gpu_output) > 0)) {
       out.skipped.push_back(
           where + (p.metrics.valid

@@ -39,6 +39,9 @@ struct PointFilter {
   int64_t run_id = 0;    // 0 = the latest run
   std::string engine;    // "" = any
   std::string hardware;  // "" = any
+  // Fit points judged INVALID too (run validity, e.g. client read lag on a
+  // busy host); by default they are skipped with their reasons.
+  bool include_invalid = false;
 };
 
 struct LoadedPoints {

@@ -1,18 +1,21 @@
 // `infx calibrate`: fits the performance model's calibration factors to the
 // measured points of a stored run (calibrate/fit.h), writes the calibration
 // file (-o; docs/calibration.md), prints the factors with 95% intervals and
-// the residual table (or --json).
+// the residual table (or --json), and keeps the fit with its run in the
+// store (--no-save: not); --history lists the stored fits.
 #include <fmt/format.h>
 
 #include <iostream>
 #include <sstream>
 
 #include "calibrate/fit.h"
+#include "calibrate/fit_history.h"
 #include "calibrate/fit_output.h"
 #include "calibrate/measured_point.h"
 #include "cli/command.h"
 #include "cli/store_flags.h"
 #include "common/files.h"
+#include "perf/calibration_file.h"
 #include "store/results_store.h"
 
 namespace infx::cli {
@@ -26,6 +29,10 @@ struct CalibrateFlags {
   std::string factors;  // comma-separated; "" = all the data identify
   bool json = false;
   bool no_loo = false;
+  bool no_save = false;
+  bool history = false;
+  bool include_invalid = false;
+  std::string evaluate;  // --evaluate FILE: predict with FILE, no fit
 };
 
 std::vector<std::string> SplitComma(const std::string& text) {
@@ -37,16 +44,60 @@ std::vector<std::string> SplitComma(const std::string& text) {
   return out;
 }
 
-Status RunCalibrate(const CalibrateFlags& f) {
+// --history: the stored fits (of --run, else of every run), oldest first.
+Status ShowHistory(const CalibrateFlags& f) {
   INFX_ASSIGN_OR_RETURN(auto store,
                         store::OpenResultsStoreReadOnly(f.store.Location()));
-  calibrate::PointFilter filter{f.store.run_id, f.engine, f.hardware};
-  INFX_ASSIGN_OR_RETURN(calibrate::LoadedPoints loaded,
-                        calibrate::LoadMeasuredPoints(*store, filter));
+  INFX_ASSIGN_OR_RETURN(auto fits, store->ListCalibrationFits(f.store.run_id));
+  fits = calibrate::SelectFits(fits, f.hardware, f.engine);
+  if (f.json) {
+    std::cout << calibrate::FitHistoryJson(fits).dump(2) << "\n";
+  } else {
+    std::cout << calibrate::FitHistoryText(fits);
+  }
+  return Status::Ok();
+}
+
+Result<calibrate::FitResult> Fit(const calibrate::LoadedPoints& loaded,
+                                 const CalibrateFlags& f) {
   calibrate::FitOptions options;
   options.factors = SplitComma(f.factors);
   options.leave_one_out = !f.no_loo;
-  auto fit = calibrate::FitCalibration(loaded.points, options);
+  return calibrate::FitCalibration(loaded.points, options);
+}
+
+// --evaluate FILE: the points predicted with FILE's entry for their
+// hardware / engine / version (an entry for others is an error naming
+// both), no fit.
+Result<calibrate::FitResult> Evaluate(const calibrate::LoadedPoints& loaded,
+                                      const std::string& file) {
+  if (loaded.points.empty()) {
+    return Status::FailedPrecondition("no valid measured point to evaluate");
+  }
+  const calibrate::MeasuredPoint& first = loaded.points.front();
+  auto calibration =
+      perf::CalibrationFor(file, first.deployment.hardware,
+                           first.deployment.engine, first.engine_version);
+  if (!calibration.ok()) {
+    return calibration.status().WithContext("--evaluate");
+  }
+  return calibrate::EvaluateCalibration(loaded.points, *calibration);
+}
+
+Status RunCalibrate(const CalibrateFlags& f) {
+  if (f.history) return ShowHistory(f);
+  // A fit is kept with its run, so the store must exist and be writable
+  // (never created); --no-save and --evaluate only read.
+  const bool read_only = f.no_save || !f.evaluate.empty();
+  INFX_ASSIGN_OR_RETURN(
+      auto store, read_only
+                      ? store::OpenResultsStoreReadOnly(f.store.Location())
+                      : store::OpenExistingResultsStore(f.store.Location()));
+  calibrate::PointFilter filter{f.store.run_id, f.engine, f.hardware,
+                                f.include_invalid};
+  INFX_ASSIGN_OR_RETURN(calibrate::LoadedPoints loaded,
+                        calibrate::LoadMeasuredPoints(*store, filter));
+  auto fit = f.evaluate.empty() ? Fit(loaded, f) : Evaluate(loaded, f.evaluate);
   if (!fit.ok()) {
     return fit.status().WithContext(
         fmt::format("run {} of {}", loaded.run_id,
@@ -54,8 +105,13 @@ Status RunCalibrate(const CalibrateFlags& f) {
   }
   calibrate::FitSource source{store::RedactStoreUrl(f.store.Location()),
                               loaded.run_id, loaded.points.size(),
-                              loaded.skipped};
-  const nlohmann::json json = calibrate::FitJson(*fit, source);
+                              loaded.skipped, f.evaluate};
+  nlohmann::json json = calibrate::FitJson(*fit, source);
+  if (!f.no_save && f.evaluate.empty()) {
+    INFX_ASSIGN_OR_RETURN(json["fit_id"],
+                          store->InsertCalibrationFit(
+                              calibrate::FitRecord(*fit, json, loaded.run_id)));
+  }
   if (!f.output.empty()) {
     INFX_RETURN_IF_ERROR(
         WriteOutputFile(f.output, calibrate::FitYaml(*fit, source)));
@@ -64,6 +120,12 @@ Status RunCalibrate(const CalibrateFlags& f) {
     std::cout << json.dump(2) << "\n";
   } else {
     std::cout << calibrate::FitText(*fit, source);
+    if (json.contains("fit_id")) {
+      std::cout << fmt::format(
+          "kept as fit {} of run {} (infx calibrate "
+          "--history)\n",
+          json["fit_id"].get<int64_t>(), loaded.run_id);
+    }
     if (!f.output.empty()) std::cout << "wrote " << f.output << "\n";
   }
   return Status::Ok();
@@ -91,6 +153,19 @@ void SetupCalibrate(CLI::App& app) {
   cmd->add_flag("--json", flags->json, "print JSON (docs/calibration.md)");
   cmd->add_flag("--no-loo", flags->no_loo,
                 "skip the leave-one-config-out refits");
+  cmd->add_flag("--no-save", flags->no_save,
+                "do not keep the fit with its run in the store (then the "
+                "store is only read)");
+  cmd->add_flag("--history", flags->history,
+                "list the fits stored with runs (of --run, else of every "
+                "run; --hardware/--engine select) instead of fitting");
+  cmd->add_flag("--include-invalid", flags->include_invalid,
+                "use points judged INVALID (run validity) too (default: "
+                "skip them, listed with their reasons)");
+  cmd->add_option("--evaluate", flags->evaluate,
+                  "no fit: predict the points with this calibration file "
+                  "(e.g. fitted on other points) and report the residuals")
+      ->check(CLI::ExistingFile);
   cmd->footer(ExampleFooter(
       "infx calibrate --db infx.db --run 3 --engine vllm -o h200-vllm.yaml"));
   cmd->callback([flags] {
