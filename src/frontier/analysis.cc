@@ -320,6 +320,7 @@ RunAnalysis AnalyzePoints(int64_t run_id,
 
   // Step 1: repetitions per (scenario, config, load); their median is used.
   std::map<ScenarioKey, std::map<LoadKey, Repeated>> grouped;
+  PredictionMatcher predictions;
   for (const PointRecord& p : points) {
     if (p.key.run_id != run_id || p.metrics.completed <= 0) continue;
     if (excluded.count(p.key.config_key)) continue;
@@ -331,6 +332,7 @@ RunAnalysis AnalyzePoints(int64_t run_id,
                    p.key.osl};
     LoadKey lk{p.key.config_key, p.key.range_ratio, p.key.concurrency,
                p.key.request_rate};
+    predictions.Add(run_id, p);
     Repeated& rep = grouped[sk][lk];
     if (rep.reps.empty()) rep.first_point_id = p.point_id;
     rep.reps.push_back(p.metrics);
@@ -381,6 +383,8 @@ RunAnalysis AnalyzePoints(int64_t run_id,
     FinishScenario(s, options, prices);
     analysis.scenarios.push_back(std::move(s));
   }
+  analysis.predictions = predictions.Match(
+      [&](int64_t, const std::string& key) { return find_config(key); });
   return analysis;
 }
 

@@ -21,6 +21,7 @@
 #include "common/result.h"
 #include "frontier/accuracy.h"
 #include "frontier/frontier.h"
+#include "frontier/prediction_error.h"
 #include "store/results_store.h"
 
 namespace infx::frontier {
@@ -106,6 +107,10 @@ struct RunAnalysis {
   // Every INVALID point of the run (on the curves only with
   // AnalysisOptions::include_invalid), in store order.
   std::vector<InvalidPoint> invalid_points;
+  // The planner's predictions beside the measured points the curves use
+  // (frontier/prediction_error.h), every scenario; empty when the configs
+  // carry none. MedianAbsTputErrorPct(predictions) is the run's figure.
+  std::vector<PredictionError> predictions;
 };
 
 // Iso levels inside [x_min, x_max]: the quarter points of the range rounded

@@ -281,6 +281,12 @@ std::string FormatFrontierTable(const RunAnalysis& analysis) {
     }
     out << "\n";
   }
+  const std::string predicted = FormatPredictionErrors(analysis.predictions);
+  if (!predicted.empty()) {
+    out << fmt::format("run {}: planner predictions vs measured\n",
+                       analysis.run_id)
+        << predicted << "\n";
+  }
   const std::string invalid = FormatInvalidPoints(analysis);
   if (!invalid.empty()) out << invalid << "\n";
   const std::string accuracy = FormatAccuracyTable(analysis);
@@ -316,6 +322,16 @@ std::string FrontierCsv(const RunAnalysis& analysis) {
     }
   }
   return out;
+}
+
+nlohmann::json PredictionsJson(const RunAnalysis& analysis) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& r : analysis.predictions) {
+    points.push_back(PredictionErrorJson(r));
+  }
+  return {{"points", points},
+          {"median_abs_tput_error_pct",
+           OptionalJson(MedianAbsTputErrorPct(analysis.predictions))}};
 }
 
 nlohmann::json FrontierJson(const RunAnalysis& analysis) {
@@ -395,6 +411,7 @@ nlohmann::json FrontierJson(const RunAnalysis& analysis) {
           {"failed_accuracy_configs", acc.FailedConfigs()},
           {"excluded_configs", analysis.excluded_configs},
           {"invalid_points", InvalidPointsJson(analysis)},
+          {"predictions", PredictionsJson(analysis)},
           {"include_invalid", analysis.options.include_invalid}};
 }
 

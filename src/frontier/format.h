@@ -17,7 +17,8 @@ namespace infx::frontier {
 // Per scenario: the frontier points (x, y, config, concurrency, $/Mtok,
 // tok/s/MW; when the run has evals also strict-match, flexible-extract,
 // questions and PASS / FAIL / "FAIL (config)") and the iso-level table;
-// then FormatInvalidPoints and FormatAccuracyTable. Ends with a newline.
+// then the planner's predictions vs measured (FormatPredictionErrors),
+// FormatInvalidPoints and FormatAccuracyTable. Ends with a newline.
 std::string FormatFrontierTable(const RunAnalysis& analysis);
 // The run's INVALID points, one line each with the reasons, and whether
 // they are on the frontier (--include-invalid). "" when there are none.
@@ -34,6 +35,10 @@ std::string FormatAccuracyTable(const RunAnalysis& analysis);
 // of the point's own eval (empty when none).
 std::string FrontierCsv(const RunAnalysis& analysis);
 nlohmann::json FrontierJson(const RunAnalysis& analysis);
+// {"points": [PredictionErrorJson...], "median_abs_tput_error_pct"} of
+// RunAnalysis::predictions (null median when none); FrontierJson's
+// "predictions".
+nlohmann::json PredictionsJson(const RunAnalysis& analysis);
 
 // A vs B at matched x: ratios at each level, overlap and area between.
 std::string FormatComparisonTable(const FrontierComparison& comparison,

@@ -160,36 +160,54 @@ std::string IsoTable(const ScenarioFrontier& s,
   return "<h3>Throughput at iso levels</h3>\n" + t.Html();
 }
 
-// Planner predictions beside the measured point at the same concurrency.
-std::string PredictedTable(const ScenarioFrontier& s) {
-  HtmlTable t({"config", "concurrency", "predicted x", "measured x",
-               "predicted tok/s/GPU", "measured tok/s/GPU", "error %"});
-  bool any = false;
-  for (const auto& c : s.curves) {
-    for (const auto& pred : c.predicted) {
-      any = true;
-      const CurvePoint* meas = nullptr;
-      for (const auto& m : c.measured) {
-        if (m.concurrency == pred.concurrency) meas = &m;
-      }
-      std::string err = "-";
-      if (meas && meas->y > 0) {
-        err = Num((pred.y - meas->y) / meas->y * 100, 1);
-      }
-      t.Row({c.config_key, N(Num(pred.concurrency, 0)), N(Num(pred.x, 2)),
-             N(meas ? Num(meas->x, 2) : "-"), N(Num(pred.y, 1)),
-             N(meas ? Num(meas->y, 1) : "-"), N(err)});
+// Planner predictions beside the measured points of this scenario (the
+// rows of RunAnalysis::predictions, frontier/prediction_error.h).
+std::string PredictedTable(const ScenarioFrontier& s,
+                           const std::vector<frontier::PredictionError>& all) {
+  std::vector<frontier::PredictionError> rows;
+  for (const auto& r : all) {
+    if (r.isl != s.isl || r.osl != s.osl) continue;
+    for (const auto& c : s.curves) {
+      if (c.config_key == r.config_key) rows.push_back(r);
     }
   }
-  if (!any) return "";
-  return "<h3>Planner predictions vs measured</h3>\n" + t.Html();
+  if (rows.empty()) return "";
+  HtmlTable t({"config", "concurrency", "predicted tok/s/GPU",
+               "measured tok/s/GPU", "error %", "predicted tok/s/user",
+               "measured tok/s/user", "error %"});
+  for (const auto& r : rows) {
+    t.Row({r.config_key, N(Num(r.concurrency, 0)),
+           N(Opt(r.predicted_tput_per_gpu_total, 1)),
+           N(Num(r.measured_tput_per_gpu_total, 1)),
+           N(Opt(r.tput_error_pct, 1)),
+           N(Opt(r.predicted_interactivity_tok_s_user, 2)),
+           N(Num(r.measured_interactivity_tok_s_user, 2)),
+           N(Opt(r.interactivity_error_pct, 1))});
+  }
+  return fmt::format(
+      "<h3>Planner predictions vs measured</h3>\n<p>median |error| of "
+      "tok/s/GPU: {}% over {} points</p>\n{}",
+      Opt(frontier::MedianAbsTputErrorPct(rows), 1), rows.size(), t.Html());
+}
+
+// The whole run's median |error| of the planner's predictions.
+std::string PredictionSummary(const frontier::RunAnalysis& analysis) {
+  if (analysis.predictions.empty()) return "";
+  return fmt::format(
+      "<p>Planner predictions vs measured, whole run: median |error| of "
+      "tok/s/GPU {}% over {} points (with the calibration in force at the "
+      "sweep, see Matrix; after <code>infx calibrate</code> these are its "
+      "residuals).</p>\n",
+      Opt(frontier::MedianAbsTputErrorPct(analysis.predictions), 1),
+      analysis.predictions.size());
 }
 
 std::string ScenarioSection(const ScenarioFrontier& s,
-                            const frontier::RunAccuracy& acc,
+                            const frontier::RunAnalysis& analysis,
                             const frontier::AnalysisOptions& o,
                             const frontier::AnalysisOptions& latency_axes,
                             const ScenarioFrontier* latency_view) {
+  const frontier::RunAccuracy& acc = analysis.accuracy;
   std::string html = "<h2>" + XmlEscape(s.Label()) + "</h2>\n";
   const frontier::ChartOptions chart{.failed_accuracy_configs =
                                          acc.FailedConfigs()};
@@ -202,7 +220,7 @@ std::string ScenarioSection(const ScenarioFrontier& s,
   }
   html += "<h3>Frontier</h3>\n" + FrontierTable(s, o, acc);
   html += IsoTable(s, o);
-  html += PredictedTable(s);
+  html += PredictedTable(s, analysis.predictions);
   return html;
 }
 
@@ -382,9 +400,10 @@ std::string RenderHtmlReport(const ReportData& d,
   }
   for (size_t i = 0; i < analysis.scenarios.size(); ++i) {
     html += ScenarioSection(
-        analysis.scenarios[i], analysis.accuracy, o, latency,
+        analysis.scenarios[i], analysis, o, latency,
         show_latency ? &latency_analysis.scenarios[i] : nullptr);
   }
+  html += PredictionSummary(analysis);
   if (!analysis.invalid_points.empty()) {
     html += fmt::format(
         "<p class=\"fail\">{} INVALID point(s) (run validity; reasons in "

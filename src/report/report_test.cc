@@ -80,6 +80,12 @@ TEST_F(ReportTest, HtmlIsSelfContainedWithChartsAndTables) {
   EXPECT_NE(html.find("llama-3.1-8b isl=1024 osl=1024"), std::string::npos);
   EXPECT_NE(html.find("Planner predictions vs measured"), std::string::npos);
   EXPECT_NE(html.find("1100.0"), std::string::npos);  // predicted tok/s/GPU
+  // Measured 1200 at concurrency 8: -8.3%, per scenario and for the run.
+  EXPECT_NE(html.find(">-8.3<"), std::string::npos);
+  EXPECT_NE(html.find("median |error| of tok/s/GPU: 8.3% over 1 points"),
+            std::string::npos);
+  EXPECT_NE(html.find("whole run: median |error| of tok/s/GPU 8.3% over 1"),
+            std::string::npos);
   EXPECT_NE(html.find("81.25%"), std::string::npos);  // eval accuracy
   EXPECT_NE(html.find("Throughput at iso levels"), std::string::npos);
   // H200 has a price in the built-in catalog, so cost cells are filled.

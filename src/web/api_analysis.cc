@@ -9,6 +9,7 @@
 
 #include "frontier/format.h"
 #include "frontier/frontier.h"
+#include "frontier/prediction_error.h"
 #include "web/api.h"
 #include "web/frontier_columns.h"
 
@@ -281,55 +282,20 @@ Result<json> CompareResponse(const StoreSnapshot& s,
 Result<json> PredictionsResponse(const StoreSnapshot& s,
                                  const QueryParams& params) {
   INFX_ASSIGN_OR_RETURN(auto filter, ParseFilter(params, "/api/predictions"));
-  // (run, config, isl, osl, concurrency) -> measured mean.
-  std::map<std::pair<int64_t, SeriesKey>, std::pair<store::PointMetrics, int>>
-      measured;
+  // The computation `infx frontier` and `infx report` show
+  // (frontier/prediction_error.h), over the filtered points of every run.
+  frontier::PredictionMatcher matcher;
   ForEachPoint(
       s, filter,
       [&](const RunData& r, const store::ConfigRecord*,
-          const store::PointRecord& p) {
-        if (p.metrics.completed == 0) return;
-        auto& [m, n] = measured[{
-            r.run.run_id,
-            {p.key.config_key, p.key.isl, p.key.osl, p.key.concurrency}}];
-        m.tput_per_gpu_total += p.metrics.tput_per_gpu_total;
-        m.interactivity_tok_s_user += p.metrics.interactivity_tok_s_user;
-        ++n;
-      });
-  auto error_pct = [](double predicted, double actual) -> json {
-    if (!(actual > 0) || !std::isfinite(predicted)) return nullptr;
-    return (predicted - actual) / actual * 100.0;
-  };
+          const store::PointRecord& p) { matcher.Add(r.run.run_id, p); });
   json rows = json::array();
-  for (const auto& [key, value] : measured) {
-    const RunData* r = s.Run(key.first);
-    const auto* c = r->Config(std::get<0>(key.second));
-    if (!c) continue;
-    auto it = c->details.find("predicted_points");
-    if (it == c->details.end() || !it->is_array()) continue;
-    for (const auto& pp : *it) {
-      if (!pp.is_object() ||
-          pp.value("concurrency", -1) != std::get<3>(key.second) ||
-          pp.value("isl", std::get<1>(key.second)) != std::get<1>(key.second) ||
-          pp.value("osl", std::get<2>(key.second)) != std::get<2>(key.second)) {
-        continue;
-      }
-      const double mt = value.first.tput_per_gpu_total / value.second;
-      const double mi = value.first.interactivity_tok_s_user / value.second;
-      const double pt = pp.value("tput_per_gpu_total", NAN);
-      const double pi = pp.value("interactivity_tok_s_user", NAN);
-      rows.push_back({{"run_id", key.first},
-                      {"config_key", c->config_key},
-                      {"isl", std::get<1>(key.second)},
-                      {"osl", std::get<2>(key.second)},
-                      {"concurrency", std::get<3>(key.second)},
-                      {"predicted", pp},
-                      {"measured_tput_per_gpu_total", mt},
-                      {"measured_interactivity_tok_s_user", mi},
-                      {"tput_error_pct", error_pct(pt, mt)},
-                      {"interactivity_error_pct", error_pct(pi, mi)}});
-      break;
-    }
+  for (const auto& row :
+       matcher.Match([&](int64_t run_id, const std::string&key) {
+         const RunData* r = s.Run(run_id);
+         return r ? r->Config(key) : nullptr;
+       })) {
+    rows.push_back(frontier::PredictionErrorJson(row));
   }
   return json{{"predictions", rows}};
 }
