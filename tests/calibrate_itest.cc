@@ -91,7 +91,7 @@ prompts: {per_concurrency: 2, min: 4}
   EXPECT_DOUBLE_EQ(by_truth["factors"]["gemm_mfu"]["value"].get<double>(),
                    std::stod(std::to_string(kTrueGemmMfu)));
 
-  // The fit is kept with the run it came from (schema 4).
+  // The fit is kept with the run it came from (schema 5).
   ASSERT_TRUE(fit.contains("fit_id")) << fit.dump(2);
   auto history = RunInfx({"calibrate", "--db", db, "--history", "--json"});
   ASSERT_EQ(history.exit_code, 0) << history.stderr_text;
