@@ -16,6 +16,7 @@
 #include <exception>
 #include <optional>
 #include <stdexcept>
+#include <vector>
 
 namespace infx::client {
 namespace {
@@ -48,23 +49,37 @@ asio::awaitable<GetReply> Exchange(Stream& stream, const Url& url,
   co_return reply;
 }
 
+// The endpoints of url.host: a numeric address as it is, without the
+// resolver (whose asynchronous form starts a thread per io_context, the
+// largest CPU cost of a scrape every 100 ms), a name through it.
+asio::awaitable<std::vector<asio::ip::tcp::endpoint>> Resolve(const Url& url) {
+  boost::system::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(url.host, ec);
+  if (!ec) co_return std::vector{asio::ip::tcp::endpoint(address, url.port)};
+  asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
+  const auto results = co_await resolver.async_resolve(
+      url.host, std::to_string(url.port), use_awaitable);
+  std::vector<asio::ip::tcp::endpoint> out;
+  for (const auto& r : results) out.push_back(r.endpoint());
+  co_return out;
+}
+
 // Asynchronous so that one deadline (io_context::run_for) bounds every
 // step, name resolution included; Beast's synchronous calls have none.
 asio::awaitable<void> Get(const Url& url, std::string target,
                           const GetOptions& o, http::verb verb,
-                          asio::ssl::context& tls, GetReply* reply,
+                          asio::ssl::context* tls, GetReply* reply,
                           std::optional<Status>* outcome, std::string where) {
   try {
     auto ex = co_await asio::this_coro::executor;
-    asio::ip::tcp::resolver resolver(ex);
-    const auto endpoints = co_await resolver.async_resolve(
-        url.host, std::to_string(url.port), use_awaitable);
+    const std::vector<asio::ip::tcp::endpoint> endpoints =
+        co_await Resolve(url);
     if (!url.tls()) {
       beast::tcp_stream stream(ex);
       co_await stream.async_connect(endpoints, use_awaitable);
       *reply = co_await Exchange(stream, url, target, o, verb);
     } else {
-      beast::ssl_stream<beast::tcp_stream> stream(ex, tls);
+      beast::ssl_stream<beast::tcp_stream> stream(ex, *tls);
       if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
         throw std::runtime_error("cannot set TLS server name");
       }
@@ -93,17 +108,21 @@ Result<GetReply> Request(http::verb verb, const Url& url,
                   url.scheme, url.host, url.port, target);
   GetReply reply;
   std::optional<Status> outcome;
-  asio::ssl::context tls(asio::ssl::context::tls_client);
-  // Loading the system CA store costs tens of ms (hundreds under ASan):
-  // only https needs it (a scrape every 100 ms must stay cheap).
-  if (url.tls()) tls.set_default_verify_paths();
-  tls.set_verify_mode(options.verify_tls ? asio::ssl::verify_peer
-                                         : asio::ssl::verify_none);
+  // Only https needs a TLS context, and loading the system CA store costs
+  // tens of ms (hundreds under ASan): a scrape every 100 ms must stay cheap.
+  std::optional<asio::ssl::context> tls;
+  if (url.tls()) {
+    tls.emplace(asio::ssl::context::tls_client);
+    tls->set_default_verify_paths();
+    tls->set_verify_mode(options.verify_tls ? asio::ssl::verify_peer
+                                            : asio::ssl::verify_none);
+  }
   {
     asio::io_context io(1);
-    asio::co_spawn(
-        io, Get(url, target, options, verb, tls, &reply, &outcome, where),
-        asio::detached);
+    asio::co_spawn(io,
+                   Get(url, target, options, verb, tls ? &*tls : nullptr,
+                       &reply, &outcome, where),
+                   asio::detached);
     io.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(options.timeout_s)));
   }  // an unfinished exchange is abandoned with its io_context

@@ -45,6 +45,23 @@ TEST(HttpGetTest, PostSendsAnEmptyBody) {
   EXPECT_NE(seen.find("Content-Length: 0"), std::string::npos) << seen;
 }
 
+// A numeric host is connected to as it is; a name goes through the
+// resolver. Both reach the same server.
+TEST(HttpGetTest, NumericAndNamedHostsBothConnect) {
+  testing::MisbehavingServer server([&](int, const std::string&) {
+    return testing::Behavior{testing::Reply::kHtml200};
+  });
+  const Url numeric = *ParseUrl(server.url());
+  ASSERT_EQ(numeric.host, "127.0.0.1");
+  Url named = numeric;
+  named.host = "localhost";
+  for (const Url& url : {numeric, named}) {
+    auto reply = HttpGet(url, "/metrics");
+    ASSERT_TRUE(reply.ok()) << url.host << ": " << reply.status().ToString();
+    EXPECT_EQ(reply->status, 200) << url.host;
+  }
+}
+
 TEST(HttpGetTest, AServerThatNeverAnswersEndsAtTheDeadline) {
   // Accepts (the kernel completes the handshake) but never reads or replies.
   boost::asio::io_context io;
