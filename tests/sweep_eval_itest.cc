@@ -275,8 +275,23 @@ TEST_F(SweepEvalTest, FrontierModeEvaluatesExactlyTheFrontierPoints) {
       EXPECT_FALSE(p["accuracy"].is_null()) << p.dump();
     }
   }
-  ASSERT_FALSE(on_frontier.empty());
   const Stored s = Load(db);
+  if (on_frontier.empty()) {
+    // A frontier leaves INVALID points off (run validity). At time_scale
+    // 0.05 the emulator's ITL is a fraction of a millisecond, so a loaded
+    // host's read lag can judge every point INVALID (read_lag): then no
+    // eval may run, and there is nothing else to check. Any valid point
+    // with an empty frontier is a failure.
+    for (const auto& p : s.points) {
+      ASSERT_FALSE(p.metrics.valid)
+          << "valid point off the frontier: " << p.key.config_key
+          << " c=" << p.key.concurrency;
+    }
+    EXPECT_TRUE(s.evals.empty());
+    EXPECT_EQ(summary["evals_run"], 0);
+    GTEST_SKIP() << "every point was judged INVALID (host too loaded to "
+                    "time the emulator's sub-millisecond ITL)";
+  }
   std::set<std::pair<std::string, int>> evaluated;
   for (const auto& e : s.evals) {
     const store::PointRecord* p = PointOf(s, e);
