@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -71,12 +72,19 @@ int64_t WallToSteadyOffsetNs() {
   return client::NowNs() - wall;
 }
 
-// stdout of `argv` when it exits 0 within timeout_s; nullopt otherwise
-// (killed on timeout).
-std::optional<std::string> RunForOutput(const std::vector<std::string>& argv,
-                                        double timeout_s) {
+// A child process whose stdout is the read end `stdout_fd` of a pipe.
+struct SpawnedChild {
+  pid_t pid = 0;
+  int stdout_fd = -1;
+};
+
+// Starts `argv` (searched on PATH) with stdout on a pipe and stderr on
+// /dev/null. Returns 0, or the errno of the pipe or of posix_spawnp (then
+// nothing is left open).
+int SpawnWithStdoutPipe(const std::vector<std::string>& argv,
+                        SpawnedChild* child) {
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  if (pipe2(fds, O_CLOEXEC) != 0) return errno;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
@@ -86,15 +94,26 @@ std::optional<std::string> RunForOutput(const std::vector<std::string>& argv,
   for (const std::string& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc =
-      posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawnp(&child->pid, args[0], &actions, nullptr,
+                              args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   if (rc != 0) {
     close(fds[0]);
-    return std::nullopt;
+    return rc;
   }
+  child->stdout_fd = fds[0];
+  return 0;
+}
+
+// stdout of `argv` when it exits 0 within timeout_s; nullopt otherwise
+// (killed on timeout).
+std::optional<std::string> RunForOutput(const std::vector<std::string>& argv,
+                                        double timeout_s) {
+  SpawnedChild child;
+  if (SpawnWithStdoutPipe(argv, &child) != 0) return std::nullopt;
+  const int fd = child.stdout_fd;
+  const pid_t pid = child.pid;
   std::string out;
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::duration<double>(timeout_s);
@@ -102,17 +121,17 @@ std::optional<std::string> RunForOutput(const std::vector<std::string>& argv,
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    pollfd p{fds[0], POLLIN, 0};
+    pollfd p{fd, POLLIN, 0};
     if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
       timed_out = true;
       break;
     }
     char chunk[1024];
-    const ssize_t n = read(fds[0], chunk, sizeof chunk);
+    const ssize_t n = read(fd, chunk, sizeof chunk);
     if (n <= 0) break;
     out.append(chunk, static_cast<size_t>(n));
   }
-  close(fds[0]);
+  close(fd);
   if (timed_out) kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -175,30 +194,13 @@ class CsvChildRecorder final : public PowerRecorder {
  public:
   static Result<std::unique_ptr<PowerRecorder>> Start(
       std::string source, const std::vector<std::string>& argv) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0)
-      return Status::IoError("pipe for " + source + " failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null",
-                                     O_WRONLY, 0);
-    std::vector<char*> args;
-    for (const std::string& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc =
-        posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    if (rc != 0) {
-      close(fds[0]);
-      return Status::Unavailable(
-          fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
+    SpawnedChild child;
+    if (const int rc = SpawnWithStdoutPipe(argv, &child); rc != 0) {
+      return Status::Unavailable(fmt::format(
+          "cannot start {} for {}: {}", argv[0], source, std::strerror(rc)));
     }
     auto r = std::unique_ptr<CsvChildRecorder>(
-        new CsvChildRecorder(std::move(source), pid, fds[0]));
+        new CsvChildRecorder(std::move(source), child.pid, child.stdout_fd));
     r->reader_ = std::thread([p = r.get()] { p->Read(); });
     return std::unique_ptr<PowerRecorder>(std::move(r));
   }
