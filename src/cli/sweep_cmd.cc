@@ -41,10 +41,10 @@ struct SweepFlags {
   std::string inferencex_path;
   std::vector<std::string> filters;
   std::vector<std::string> labels;  // --label key=value
-  StoreFlags store;           // --db / --store / --run (the run to resume)
-  std::string report_path;    // "" = infx-report-run<ID>.html
-  std::string url;            // overrides the target with a running server
-  std::string hardware_file;  // hardware additions (--hardware-file)
+  StoreFlags store;              // --db / --store / --run (the run to resume)
+  std::string report_path;       // "" = infx-report-run<ID>.html
+  std::string url;               // overrides the target with a running server
+  std::string hardware_file;     // hardware additions (--hardware-file)
   std::string calibration_file;  // planner calibration (--calibration)
   bool resume = false;
   bool retry_failed = false;
@@ -105,8 +105,8 @@ Result<LoadedMatrix> LoadInput(const SweepFlags& f) {
     out.matrix.calibration_file = f.calibration_file;
   }
   // The calibrations in force are kept with the run's matrix text.
-  for (const std::string& cal : {out.matrix.calibration_file,
-                                 out.matrix.target.emulator.calibration}) {
+  for (const std::string& cal :
+       {out.matrix.calibration_file, out.matrix.target.emulator.calibration}) {
     if (cal.empty()) continue;
     INFX_ASSIGN_OR_RETURN(std::string text, ReadFile(cal));
     out.text += "\n# calibration " + cal + "\n" + text;

@@ -100,7 +100,8 @@ Result<Planned> PlanDeployment(const EmulatorOptions& o) {
   p.deployment.engine = *engine;
   auto calibration = perf::CalibrationFor(
       o.calibration_file, p.deployment.hardware, *engine, o.engine_version);
-  if (!calibration.ok()) return calibration.status().WithContext("--calibration");
+  if (!calibration.ok())
+    return calibration.status().WithContext("--calibration");
   p.deployment.calibration = *calibration;
   if (o.kv_cache_fraction > 0) {
     if (!(o.kv_cache_fraction <= 1)) {

@@ -29,17 +29,18 @@ double NumFrom(const nlohmann::json& j, const char* name) {
   return it->get<double>();
 }
 
-#define INFX_POINT_METRIC_FIELDS(X)                                            \
-  X(tput_per_gpu_total)                                                        \
-  X(tput_per_gpu_output)                                                       \
-  X(tput_per_gpu_input)                                                        \
-  X(interactivity_tok_s_user)                                                  \
-  X(mean_ttft_ms)                                                              \
-  X(median_ttft_ms)                                                            \
-  X(p99_ttft_ms)                                                               \
-  X(mean_tpot_ms)                                                              \
-  X(median_tpot_ms)                                                            \
-  X(p99_tpot_ms) X(mean_itl_ms) X(median_itl_ms) X(p99_itl_ms) X(mean_e2el_ms) \
+#define INFX_POINT_METRIC_FIELDS(X)                             \
+  X(tput_per_gpu_total)                                         \
+  X(tput_per_gpu_output)                                        \
+  X(tput_per_gpu_input)                                         \
+  X(interactivity_tok_s_user)                                   \
+  X(mean_ttft_ms)                                               \
+  X(median_ttft_ms)                                             \
+  X(p99_ttft_ms)                                                \
+  X(mean_tpot_ms)                                               \
+  X(median_tpot_ms)                                             \
+  X(p99_tpot_ms)                                                \
+  X(mean_itl_ms) X(median_itl_ms) X(p99_itl_ms) X(mean_e2el_ms) \
       X(median_e2el_ms) X(p99_e2el_ms) X(request_throughput_rps) X(duration_s)
 
 }  // namespace

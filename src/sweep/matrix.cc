@@ -303,13 +303,12 @@ Status ParseConfigsAndWorkloads(const YAML::Node& root,
 }
 
 Status ParseBody(const YAML::Node& root, const std::string& source, Matrix& m) {
-  INFX_RETURN_IF_ERROR(
-      CheckKeys(root,
-                {"name", "seed", "target", "defaults", "configs", "workloads",
-                 "concurrency", "repetitions", "prompts", "warmup_requests",
-                 "point_timeout_s", "endpoint", "eval", "executor",
-                 "calibration"},
-                source));
+  INFX_RETURN_IF_ERROR(CheckKeys(
+      root,
+      {"name", "seed", "target", "defaults", "configs", "workloads",
+       "concurrency", "repetitions", "prompts", "warmup_requests",
+       "point_timeout_s", "endpoint", "eval", "executor", "calibration"},
+      source));
   INFX_ASSIGN_OR_RETURN(m.name, yamlf::String(root, "name", "sweep", source));
   INFX_ASSIGN_OR_RETURN(int64_t seed,
                         yamlf::Int(root, "seed", 0, source,

@@ -23,11 +23,11 @@ namespace infx::sweep {
 // `hardware_file` adds to the built-in hardware catalog (--hardware-file);
 // `calibration_file` (docs/calibration.md) replaces the default calibration
 // with its entry for the config's hardware and engine.
-Result<perf::Deployment> DeploymentFor(
-    const ServingConfig& config, const EmulatorTargetSpec& emulator,
-    const std::string& hardware_file = "",
-    const std::string& calibration_file = "",
-    const std::string& engine_version = "");
+Result<perf::Deployment> DeploymentFor(const ServingConfig& config,
+                                       const EmulatorTargetSpec& emulator,
+                                       const std::string& hardware_file = "",
+                                       const std::string& calibration_file = "",
+                                       const std::string& engine_version = "");
 
 // Predicted serving point of `config` on `workload` at `concurrency`, with
 // the emulator target's scheduler limits.

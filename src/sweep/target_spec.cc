@@ -36,12 +36,11 @@ Result<double> Fraction(const YAML::Node& n, const std::string& key,
 
 Result<EmulatorTargetSpec> ParseEmulator(const YAML::Node& e,
                                          const std::string& we) {
-  INFX_RETURN_IF_ERROR(
-      CheckKeys(e,
-                {"time_scale", "noise", "max_num_seqs", "max_batched_tokens",
-                 "kv_cache_fraction", "version", "prefix_caching",
-                 "calibration"},
-                we));
+  INFX_RETURN_IF_ERROR(CheckKeys(
+      e,
+      {"time_scale", "noise", "max_num_seqs", "max_batched_tokens",
+       "kv_cache_fraction", "version", "prefix_caching", "calibration"},
+      we));
   EmulatorTargetSpec em;
   INFX_ASSIGN_OR_RETURN(em.time_scale, yamlf::Double(e, "time_scale", 1.0, we));
   if (!(em.time_scale >= 0) || !std::isfinite(em.time_scale)) {
